@@ -14,10 +14,14 @@ std::atomic<level> min_level{level::info};
 
 std::string_view name(level l) {
   switch (l) {
-    case level::debug: return "debug";
-    case level::info: return "info";
-    case level::warn: return "warn";
-    case level::error: return "error";
+    case level::debug:
+      return "debug";
+    case level::info:
+      return "info";
+    case level::warn:
+      return "warn";
+    case level::error:
+      return "error";
   }
   return "unknown";
 }
@@ -37,12 +41,23 @@ void append_value(std::string& out, std::string_view v) {
   out += '"';
   for (char c : v) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
   out += '"';
@@ -73,13 +88,17 @@ std::string now_rfc3339() {
 expected<level> parse_level(std::string_view text) {
   for (level l : {level::debug, level::info, level::warn, level::error})
     if (text == name(l)) return l;
-  return vigil::error{errc::invalid_argument,
-               "unknown log level \"" + std::string{text} + "\" (expected debug, info, warn or error)"};
+  return vigil::error{errc::invalid_argument, "unknown log level \"" + std::string{text} +
+                                                  "\" (expected debug, info, warn or error)"};
 }
 
-void set_level(level min) { min_level.store(min, std::memory_order_relaxed); }
+void set_level(level min) {
+  min_level.store(min, std::memory_order_relaxed);
+}
 
-bool enabled(level l) { return l >= min_level.load(std::memory_order_relaxed); }
+bool enabled(level l) {
+  return l >= min_level.load(std::memory_order_relaxed);
+}
 
 field::field(std::string_view k, double v) : key(k) {
   char buf[32];

@@ -51,7 +51,8 @@ expected<duration> parse_duration(std::string_view text) {
     size_t start = pos;
     int64_t n = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (n > (std::numeric_limits<int64_t>::max() - 9) / 10) return bad(text, start, "number too large");
+      if (n > (std::numeric_limits<int64_t>::max() - 9) / 10)
+        return bad(text, start, "number too large");
       n = n * 10 + (text[pos++] - '0');
     }
     if (pos == start) return bad(text, pos, "expected a digit");

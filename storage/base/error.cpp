@@ -4,15 +4,24 @@ namespace vigil {
 
 std::string_view to_string(errc code) noexcept {
   switch (code) {
-    case errc::invalid_argument: return "invalid_argument";
-    case errc::parse_error: return "parse_error";
-    case errc::not_found: return "not_found";
-    case errc::io_error: return "io_error";
-    case errc::corruption: return "corruption";
-    case errc::limit_exceeded: return "limit_exceeded";
-    case errc::unauthorized: return "unauthorized";
-    case errc::unavailable: return "unavailable";
-    case errc::internal: return "internal";
+    case errc::invalid_argument:
+      return "invalid_argument";
+    case errc::parse_error:
+      return "parse_error";
+    case errc::not_found:
+      return "not_found";
+    case errc::io_error:
+      return "io_error";
+    case errc::corruption:
+      return "corruption";
+    case errc::limit_exceeded:
+      return "limit_exceeded";
+    case errc::unauthorized:
+      return "unauthorized";
+    case errc::unavailable:
+      return "unavailable";
+    case errc::internal:
+      return "internal";
   }
   return "unknown";
 }

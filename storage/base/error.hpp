@@ -15,12 +15,12 @@ enum class errc {
   invalid_argument,  ///< The caller passed something malformed.
   parse_error,       ///< Input text or bytes could not be decoded.
   not_found,
-  io_error,          ///< The operating system refused a file or socket operation.
-  corruption,        ///< Stored data failed a checksum or format check.
-  limit_exceeded,    ///< A configured limit would be crossed.
+  io_error,        ///< The operating system refused a file or socket operation.
+  corruption,      ///< Stored data failed a checksum or format check.
+  limit_exceeded,  ///< A configured limit would be crossed.
   unauthorized,
-  unavailable,       ///< Temporarily unable to serve; retry later.
-  internal,          ///< A bug or an invariant violated.
+  unavailable,  ///< Temporarily unable to serve; retry later.
+  internal,     ///< A bug or an invariant violated.
 };
 
 /// The stable lower-case name of a code ("parse_error"), for logs and APIs.

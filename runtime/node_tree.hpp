@@ -1,0 +1,23 @@
+#pragma once
+
+// The supervision tree of one node (../shared/DESIGN.md, "The shape"):
+//
+//   node                 one_for_one
+//   ├── storage          shard actors
+//   ├── ingest           router, msgpack TCP server, HTTP push endpoints
+//   ├── scrape           one scraper per owned target, service discovery
+//   ├── rules            one actor per owned rule group
+//   └── notify           alert router, one notifier per receiver channel
+//
+// Each capability adds its children to its supervisor here. Start order is
+// the order above; shutdown is the reverse, so storage stops last and can
+// flush what the others handed it.
+
+#include "runtime/supervisor.hpp"
+
+namespace vigil::runtime {
+
+/// The node supervisor's spec, with every sub-supervisor and its children.
+[[nodiscard]] supervisor_spec node_tree(const supervision_env& env);
+
+}  // namespace vigil::runtime
