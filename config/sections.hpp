@@ -1,0 +1,34 @@
+#pragma once
+
+// Internal to config/: one reader per top-level section. Each fills its
+// struct from a `mapping` (defaults stay where a key is absent), reports
+// problems through the mapping's collector and checks the constraints
+// between its own fields. The root reader in loader.cpp calls them; adding a
+// section means adding a reader here and one line there.
+
+#include <filesystem>
+
+#include "config/yaml_reader.hpp"
+
+namespace vigil::config::detail {
+
+/// `cluster`: name, shards, replication_factor, secret, nodes.
+void read_cluster(mapping& m, cluster_config& out);
+
+/// `global`: scrape and evaluation intervals, external labels.
+void read_global(mapping& m, global_config& out);
+
+/// `storage`: retention and wal.
+void read_storage(mapping& m, storage_config& out);
+
+/// `auth`: tokens. Relative `token_file` paths are resolved against
+/// `base_dir`.
+void read_auth(mapping& m, auth_config& out, const std::filesystem::path& base_dir);
+
+/// `http`: server timeouts and limits.
+void read_http(mapping& m, http_config& out);
+
+/// The node used when the file has no `cluster` section.
+[[nodiscard]] node_config default_node();
+
+}  // namespace vigil::config::detail
