@@ -71,6 +71,11 @@ void start_child(supervisor_actor* self, child& c) {
   self->state.env.directory->started(c.path, c.spec.kind, c.handle);
 }
 
+void restart_child(supervisor_actor* self, child& c) {
+  start_child(self, c);
+  log::info("supervisor", "child restarted", {{"actor", self->state.path}, {"child", c.path}});
+}
+
 void stop_next(supervisor_actor* self) {
   auto& st = self->state;
   if (st.stop_pending != caf::invalid_actor_id) return;
@@ -98,7 +103,7 @@ void restart_group(supervisor_actor* self) {
   auto& st = self->state;
   st.group_restart_due = false;
   for (auto& c : st.children)
-    if (!c.handle) start_child(self, c);
+    if (!c.handle) restart_child(self, c);
 }
 
 void on_child_failure(supervisor_actor* self, child& c, const caf::error& reason) {
@@ -216,7 +221,7 @@ caf::behavior supervisor(supervisor_actor* self, std::string path, supervisor_sp
           return;
         }
         for (auto& c : st.children)
-          if (c.spec.name == name && !c.handle) start_child(self, c);
+          if (c.spec.name == name && !c.handle) restart_child(self, c);
       },
       [self](stop_timeout_atom, caf::actor_id id) {
         for (auto& c : self->state.children) {
