@@ -1,0 +1,34 @@
+#pragma once
+
+// A sample is (timestamp, value): milliseconds since the Unix epoch and a
+// double. NaN, ±Inf and Prometheus's staleness marker are ordinary values;
+// storage keeps their exact bits.
+
+#include <bit>
+#include <cstdint>
+
+namespace vigil {
+
+using timestamp = int64_t;  ///< milliseconds since the Unix epoch
+
+struct sample {
+  timestamp t = 0;
+  double v = 0;
+
+  /// Equal when timestamps match and the values have the same bits (so NaN
+  /// payloads and -0.0 count).
+  friend bool operator==(const sample& a, const sample& b) {
+    return a.t == b.t && std::bit_cast<uint64_t>(a.v) == std::bit_cast<uint64_t>(b.v);
+  }
+};
+
+/// The bits Prometheus writes when a series goes stale (a NaN payload that
+/// no arithmetic produces).
+inline constexpr uint64_t stale_nan_bits = 0x7ff0000000000002ULL;
+
+[[nodiscard]] inline double stale_marker() { return std::bit_cast<double>(stale_nan_bits); }
+[[nodiscard]] inline bool is_stale_marker(double v) {
+  return std::bit_cast<uint64_t>(v) == stale_nan_bits;
+}
+
+}  // namespace vigil
