@@ -1,0 +1,220 @@
+#include "storage/persist/catalog.hpp"
+
+namespace vigil::persist {
+namespace {
+
+constexpr std::string_view schema = R"(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks(
+  series_id INTEGER NOT NULL,
+  tier INTEGER NOT NULL,
+  min_t INTEGER NOT NULL,
+  max_t INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(series_id, tier, min_t)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chunks_by_tier_end ON chunks(tier, max_t);
+)";
+
+void put_uvarint(std::vector<uint8_t>& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<uint8_t>(v) | 0x80);
+    v >>= 7;
+  }
+  out.push_back(static_cast<uint8_t>(v));
+}
+
+bool get_uvarint(std::span<const uint8_t> data, size_t& pos, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && pos < data.size(); shift += 7) {
+    uint8_t b = data[pos++];
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_labels(const labels& ls) {
+  std::vector<uint8_t> out;
+  put_uvarint(out, ls.size());
+  for (const auto& l : ls) {
+    for (const std::string* s : {&l.name, &l.value}) {
+      put_uvarint(out, s->size());
+      out.insert(out.end(), s->begin(), s->end());
+    }
+  }
+  return out;
+}
+
+expected<labels> decode_labels(std::span<const uint8_t> data) {
+  size_t pos = 0;
+  uint64_t count = 0;
+  auto corrupt = [&](std::string_view what) {
+    return error{errc::corruption,
+                 "label set: " + std::string{what} + " at byte " + std::to_string(pos)};
+  };
+  if (!get_uvarint(data, pos, count) || count > data.size()) return corrupt("bad label count");
+  std::vector<label> pairs(count);
+  for (auto& l : pairs) {
+    for (std::string* s : {&l.name, &l.value}) {
+      uint64_t len = 0;
+      if (!get_uvarint(data, pos, len) || len > data.size() - pos)
+        return corrupt("bad string length");
+      s->assign(reinterpret_cast<const char*>(data.data() + pos), len);
+      pos += len;
+    }
+  }
+  if (pos != data.size()) return corrupt("trailing bytes");
+  return labels::from_sorted(std::move(pairs));
+}
+
+expected<catalog> catalog::open(const std::string& path) {
+  auto db = database::open(path);
+  if (!db) return std::move(db).error_value();
+  if (auto err = db->exec(schema)) return *err;
+  catalog c{std::move(*db)};
+  auto version = c.meta("schema_version");
+  if (!version) {
+    if (auto err = c.set_meta("schema_version", std::to_string(schema_version))) return *err;
+  } else if (std::stoll(*version) > schema_version) {
+    return error{errc::invalid_argument, "sqlite " + path + ": schema version " + *version +
+                                             " is newer than this vigil understands (" +
+                                             std::to_string(schema_version) + ")"};
+  }
+  return c;
+}
+
+std::optional<error> catalog::put_series(std::span<const series_record> series) {
+  transaction tx{db_};
+  if (tx.begin_error()) return tx.begin_error();
+  auto stmt = db_.prepare("INSERT OR IGNORE INTO series(id, labels) VALUES(?, ?)");
+  if (!stmt) return stmt.error_value();
+  for (const auto& s : series) {
+    auto blob = encode_labels(s.ls);
+    stmt->bind(1, static_cast<int64_t>(s.id)).bind_blob(2, blob);
+    if (auto err = stmt->run()) return err;
+  }
+  return tx.commit();
+}
+
+std::optional<error> catalog::put_chunks(std::span<const chunk_record> chunks) {
+  transaction tx{db_};
+  if (tx.begin_error()) return tx.begin_error();
+  auto stmt = db_.prepare(
+      "INSERT OR REPLACE INTO chunks(series_id, tier, min_t, max_t, samples, data) "
+      "VALUES(?, ?, ?, ?, ?, ?)");
+  if (!stmt) return stmt.error_value();
+  for (const auto& c : chunks) {
+    stmt->bind(1, static_cast<int64_t>(c.series_id))
+        .bind(2, static_cast<int64_t>(c.tier))
+        .bind(3, c.min_t)
+        .bind(4, c.max_t)
+        .bind(5, static_cast<int64_t>(c.samples))
+        .bind_blob(6, c.data);
+    if (auto err = stmt->run()) return err;
+  }
+  return tx.commit();
+}
+
+expected<std::vector<series_record>> catalog::all_series() {
+  auto stmt = db_.prepare("SELECT id, labels FROM series ORDER BY id");
+  if (!stmt) return stmt.error_value();
+  std::vector<series_record> out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error_value();
+    if (!*row) break;
+    auto ls = decode_labels(stmt->column_blob(1));
+    if (!ls) {
+      return error{errc::corruption, "sqlite " + db_.path() + ": series " +
+                                         std::to_string(stmt->column_int(0)) + ": " +
+                                         ls.error_value().message};
+    }
+    out.push_back({static_cast<uint64_t>(stmt->column_int(0)), std::move(*ls)});
+  }
+  return out;
+}
+
+expected<std::vector<chunk_record>> catalog::chunks(uint64_t series_id, uint8_t tier, int64_t min_t,
+                                                    int64_t max_t) {
+  auto stmt = db_.prepare(
+      "SELECT min_t, max_t, samples, data FROM chunks "
+      "WHERE series_id = ? AND tier = ? AND max_t >= ? AND min_t <= ? ORDER BY min_t");
+  if (!stmt) return stmt.error_value();
+  stmt->bind(1, static_cast<int64_t>(series_id)).bind(2, static_cast<int64_t>(tier));
+  stmt->bind(3, min_t).bind(4, max_t);
+  std::vector<chunk_record> out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error_value();
+    if (!*row) break;
+    auto blob = stmt->column_blob(3);
+    out.push_back({series_id,
+                   tier,
+                   stmt->column_int(0),
+                   stmt->column_int(1),
+                   static_cast<uint32_t>(stmt->column_int(2)),
+                   {blob.begin(), blob.end()}});
+  }
+  return out;
+}
+
+expected<int64_t> catalog::delete_before(uint8_t tier, int64_t cutoff) {
+  auto stmt = db_.prepare("DELETE FROM chunks WHERE tier = ? AND max_t < ?");
+  if (!stmt) return stmt.error_value();
+  stmt->bind(1, static_cast<int64_t>(tier)).bind(2, cutoff);
+  if (auto err = stmt->run()) return *err;
+  return db_.changes();
+}
+
+std::optional<std::string> catalog::meta(const std::string& key) {
+  auto stmt = db_.prepare("SELECT value FROM meta WHERE key = ?");
+  if (!stmt) return std::nullopt;
+  stmt->bind(1, key);
+  auto row = stmt->step();
+  if (!row || !*row) return std::nullopt;
+  return std::string{stmt->column_text(0)};
+}
+
+std::optional<error> catalog::set_meta(const std::string& key, const std::string& value) {
+  auto stmt = db_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+  if (!stmt) return stmt.error_value();
+  stmt->bind(1, key).bind(2, value);
+  return stmt->run();
+}
+
+expected<std::vector<catalog::tier_usage>> catalog::usage() {
+  auto stmt = db_.prepare(
+      "SELECT tier, SUM(length(data)), SUM(samples), COUNT(*) FROM chunks GROUP BY tier");
+  if (!stmt) return stmt.error_value();
+  std::vector<tier_usage> out(3);
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error_value();
+    if (!*row) break;
+    auto tier = static_cast<size_t>(stmt->column_int(0));
+    if (tier >= out.size()) out.resize(tier + 1);
+    out[tier] = {stmt->column_int(1), stmt->column_int(2), stmt->column_int(3)};
+  }
+  return out;
+}
+
+std::optional<error> catalog::check_integrity() {
+  auto stmt = db_.prepare("PRAGMA integrity_check");
+  if (!stmt) return stmt.error_value();
+  std::string problems;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error_value();
+    if (!*row) break;
+    auto line = stmt->column_text(0);
+    if (line != "ok") problems += (problems.empty() ? "" : "; ") + std::string{line};
+  }
+  if (problems.empty()) return std::nullopt;
+  return error{errc::corruption, "sqlite " + db_.path() + ": integrity check: " + problems};
+}
+
+}  // namespace vigil::persist
