@@ -109,7 +109,10 @@ int run_node(const config::config& cfg, const config::node_config& self,
 
   http::event_loop loop;
   for (int signum : {SIGINT, SIGTERM})
-    if (auto err = loop.on_signal(signum, [&stop, signum] { stop.signal(signum); })) return 1;
+    if (auto err = loop.on_signal(signum, [&stop, signum] { stop.signal(signum); })) {
+      log::error("node", "cannot handle signals", {{"error", err->message}});
+      return 1;
+    }
   if (auto err = loop.start()) {
     log::error("node", "cannot start the event loop", {{"error", err->message}});
     return 1;
@@ -151,14 +154,14 @@ int run_node(const config::config& cfg, const config::node_config& self,
   else
     log::info("node", "shutting down", {{"cause", what}, {"detail", detail}});
 
-  server.stop_accepting();
+  // In-flight requests may still need actors: let them finish first.
+  server.drain(2s);
   caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
-  if (!stop.wait_tree_down(8s)) {
+  if (!stop.wait_tree_down(7s)) {
     log::error("node", "supervision tree did not stop in time, killing it");
     caf::anon_send_exit(root, caf::exit_reason::kill);
     failed = true;
   }
-  server.drain(1s);
   loop.stop();
   log::info("node", "stopped", {{"exit_code", failed ? 1 : 0}});
   return failed ? 1 : 0;
