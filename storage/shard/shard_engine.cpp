@@ -1,0 +1,160 @@
+#include "storage/shard/shard_engine.hpp"
+
+#include <algorithm>
+
+#include "storage/chunk/codec.hpp"
+#include "storage/wal/records.hpp"
+
+namespace vigil {
+
+expected<std::unique_ptr<shard_engine>> shard_engine::open(file_system& fs, shard_options opts) {
+  if (auto err = fs.create_dir(opts.dir)) return *err;
+  std::unique_ptr<shard_engine> engine{new shard_engine{std::move(opts)}};
+  auto cat = persist::catalog::open(engine->opts_.dir + "/shard.db");
+  if (!cat) return std::move(cat).error_value();
+  engine->catalog_ = std::make_unique<persist::catalog>(std::move(*cat));
+  auto* self = engine.get();
+  auto log = wal::write_ahead_log::open(
+      fs, engine->opts_.dir + "/wal", engine->opts_.wal,
+      [self](const wal::replayed_record& r) { return self->replay_record(r); });
+  if (!log) return std::move(log).error_value();
+  engine->wal_ = std::move(*log);
+  return engine;
+}
+
+std::optional<error> shard_engine::replay_record(const wal::replayed_record& r) {
+  switch (static_cast<wal::record_type>(r.type)) {
+    case wal::record_type::series:
+      if (auto err = wal::decode_series(r.payload, replay_series_)) return err;
+      for (const auto& s : replay_series_)
+        if (!head_.find(s.lbls)) head_.restore(static_cast<head::series_ref>(s.id), s.lbls);
+      return std::nullopt;
+    case wal::record_type::samples:
+      if (auto err = wal::decode_samples(r.payload, replay_samples_)) return err;
+      // Rejections are expected here: samples already persisted before a
+      // checkpoint, or replayed twice, are duplicates the head ignores.
+      for (const auto& s : replay_samples_)
+        (void)head_.append(static_cast<head::series_ref>(s.id), s.t, s.v);
+      return std::nullopt;
+    case wal::record_type::tombstones:
+      return std::nullopt;
+  }
+  return error{errc::corruption, "wal: unknown record type " + std::to_string(r.type) +
+                                     " in segment " + std::to_string(r.segment) + " at offset " +
+                                     std::to_string(r.offset)};
+}
+
+expected<write_result> shard_engine::write(std::span<const series_write> batch) {
+  write_result result;
+  new_series_.clear();
+  accepted_.clear();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& w = batch[i];
+    const size_t before = head_.stats().series;
+    auto ref = head_.get_or_create(w.ls);
+    if (!ref) {
+      result.issues.push_back({i, "limit_exceeded", ref.error_value().message});
+      continue;
+    }
+    if (head_.stats().series != before) new_series_.push_back({*ref, w.ls});
+    std::optional<head::reject_reason> first_reject;
+    size_t rejected = 0;
+    for (const auto& s : w.samples) {
+      auto outcome = head_.append(*ref, s.t, s.v);
+      if (outcome.stored)
+        accepted_.push_back({*ref, s.t, s.v});
+      else if (outcome.reject && !rejected++)
+        first_reject = outcome.reject;
+    }
+    if (rejected) {
+      result.issues.push_back(
+          {i, std::string{head::to_string(*first_reject)},
+           std::to_string(rejected) + " of " + std::to_string(w.samples.size()) +
+               " samples rejected (first: " + std::string{head::to_string(*first_reject)} + ")"});
+    }
+  }
+  result.accepted = accepted_.size();
+  series_payload_.clear();
+  samples_payload_.clear();
+  std::vector<wal::record_view> records;
+  if (!new_series_.empty()) {
+    wal::encode_series(new_series_, series_payload_);
+    records.push_back({static_cast<uint8_t>(wal::record_type::series), series_payload_});
+  }
+  if (!accepted_.empty()) {
+    wal::encode_samples(accepted_, samples_payload_);
+    records.push_back({static_cast<uint8_t>(wal::record_type::samples), samples_payload_});
+  }
+  if (records.empty()) {
+    result.wal_position = wal_->written_position();
+    return result;
+  }
+  auto pos = wal_->append(records);
+  if (!pos) return std::move(pos).error_value();
+  result.wal_position = *pos;
+  return result;
+}
+
+std::optional<error> shard_engine::persist(std::vector<head::cut_chunk> chunks) {
+  if (chunks.empty()) return std::nullopt;
+  std::vector<persist::series_record> series;
+  std::vector<persist::chunk_record> blocks;
+  std::vector<sample> samples;
+  blocks.reserve(chunks.size());
+  for (auto& c : chunks) {
+    samples.clear();
+    xor_iterator it{c.bytes};
+    while (it.next()) samples.push_back(it.at());
+    if (it.err()) return *it.err();
+    series.push_back({c.ref, head_.labels_of(c.ref)});
+    blocks.push_back({c.ref, 0, c.min_t, c.max_t, c.samples, encode_block(samples)});
+  }
+  if (auto err = catalog_->put_series(series)) return err;
+  return catalog_->put_chunks(blocks);
+}
+
+std::optional<error> shard_engine::persist_cut() {
+  return persist(head_.take_cut_chunks());
+}
+
+std::optional<error> shard_engine::flush() {
+  if (auto err = persist(head_.cut_all())) return err;
+  // Everything up to here is persisted: the WAL needs only the series.
+  if (auto err = wal_->roll()) return err;
+  const uint32_t through = wal_->segment() - 1;
+  std::vector<wal::series_entry> live;
+  for (auto ref : head_.select({})) live.push_back({ref, head_.labels_of(ref)});
+  std::string payload;
+  wal::encode_series(live, payload);
+  std::vector<wal::record_view> records;
+  if (!live.empty()) records.push_back({static_cast<uint8_t>(wal::record_type::series), payload});
+  if (auto err = wal_->checkpoint(through, records)) return err;
+  return wal_->truncate_before(through + 1);
+}
+
+expected<std::vector<series_data>> shard_engine::select(std::span<const index::matcher> matchers,
+                                                        timestamp min_t, timestamp max_t) {
+  std::vector<series_data> out;
+  for (auto ref : head_.select(matchers)) {
+    series_data d{head_.labels_of(ref), {}};
+    auto blocks = catalog_->chunks(ref, 0, min_t, max_t);
+    if (!blocks) return std::move(blocks).error_value();
+    for (const auto& b : *blocks) {
+      auto n = decode_block_into(b.data, d.samples);
+      if (!n) return std::move(n).error_value();
+    }
+    std::erase_if(d.samples, [&](const sample& s) { return s.t < min_t || s.t > max_t; });
+    head_.read(ref, min_t, max_t, d.samples);
+    // Persisted and head data may overlap after a crash between persisting
+    // and checkpointing: keep time order and one sample per timestamp.
+    std::stable_sort(d.samples.begin(), d.samples.end(),
+                     [](const sample& a, const sample& b) { return a.t < b.t; });
+    d.samples.erase(std::unique(d.samples.begin(), d.samples.end(),
+                                [](const sample& a, const sample& b) { return a.t == b.t; }),
+                    d.samples.end());
+    if (!d.samples.empty()) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace vigil

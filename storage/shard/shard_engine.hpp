@@ -1,0 +1,121 @@
+#pragma once
+
+// One shard's storage engine: the head in memory, the write-ahead log that
+// makes appends durable, and the SQLite catalog of persisted blocks.
+//
+// Write path: a batch of series writes resolves (or creates) each series
+// in the head, appends the samples the head accepts, and writes one WAL
+// append holding the new series and the accepted samples. The caller
+// acknowledges the batch once the returned WAL position is durable
+// (wait_durable / on_durable). Identical retries are ignored by the head,
+// so a client that resends an unacknowledged batch stores it exactly once.
+//
+// Persistence: chunks the head cuts are re-encoded with the block codec
+// (storage/chunk/codec.hpp) and written to the catalog as tier 0 in one
+// transaction. flush() cuts every open chunk, persists, then checkpoints
+// the WAL (the live series only) and deletes the segments it covers.
+//
+// Open: the catalog is opened, the WAL replayed into the head (series
+// records restore series under their ids, samples are re-appended).
+//
+// Not thread-safe: one shard actor owns an engine; the WAL's durability
+// callback runs on its syncer thread.
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "storage/base/file_system.hpp"
+#include "storage/head/head.hpp"
+#include "storage/persist/catalog.hpp"
+#include "storage/wal/records.hpp"
+#include "storage/wal/wal.hpp"
+
+namespace vigil {
+
+struct shard_options {
+  std::string dir;  ///< holds wal/ and shard.db
+  head::head_options head;
+  wal::options wal;
+};
+
+/// One series' samples in a write batch.
+struct series_write {
+  labels ls;
+  std::vector<sample> samples;  ///< in time order
+};
+
+/// Why (part of) one series of a batch was not stored.
+struct write_issue {
+  size_t series_index = 0;
+  std::string code;  ///< out_of_order, duplicate, limit_exceeded
+  std::string message;
+};
+
+struct write_result {
+  uint64_t accepted = 0;  ///< samples stored
+  std::vector<write_issue> issues;
+  uint64_t wal_position = 0;  ///< durable once the WAL reaches it
+};
+
+/// A selected series with its samples in the requested range.
+struct series_data {
+  labels ls;
+  std::vector<sample> samples;
+};
+
+class shard_engine {
+ public:
+  /// Opens (or creates) the shard in `opts.dir`. `fs` must outlive it.
+  /// Replay issues (a truncated tail, skipped corruption) are in replayed().
+  [[nodiscard]] static expected<std::unique_ptr<shard_engine>> open(file_system& fs,
+                                                                    shard_options opts);
+
+  /// Stores a batch; see the file comment for durability.
+  [[nodiscard]] expected<write_result> write(std::span<const series_write> batch);
+
+  /// Blocks until the WAL is durable up to `position`.
+  [[nodiscard]] std::optional<error> wait_durable(uint64_t position) {
+    return wal_->wait_durable(position);
+  }
+  /// Calls `fn(durable_position)` on the WAL's syncer thread as durability advances.
+  void on_durable(std::function<void(uint64_t)> fn) { wal_->on_durable(std::move(fn)); }
+
+  /// Persists the chunks the head has cut so far.
+  [[nodiscard]] std::optional<error> persist_cut();
+  /// Cuts every open chunk, persists everything and checkpoints the WAL.
+  [[nodiscard]] std::optional<error> flush();
+
+  /// Series matching `matchers` with their samples in [min_t, max_t],
+  /// merged from the catalog and the head.
+  [[nodiscard]] expected<std::vector<series_data>> select(std::span<const index::matcher> matchers,
+                                                          timestamp min_t, timestamp max_t);
+
+  [[nodiscard]] const head::head& memory() const { return head_; }
+  [[nodiscard]] const wal::replay_report& replayed() const { return wal_->replayed(); }
+  [[nodiscard]] persist::catalog& persisted() { return *catalog_; }
+
+  /// Closes the WAL (remaining data is synced).
+  [[nodiscard]] std::optional<error> close() { return wal_->close(); }
+
+ private:
+  shard_engine(shard_options opts) : opts_(std::move(opts)), head_(opts_.head) {}
+
+  [[nodiscard]] std::optional<error> replay_record(const wal::replayed_record& r);
+  [[nodiscard]] std::optional<error> persist(std::vector<head::cut_chunk> chunks);
+
+  shard_options opts_;
+  head::head head_;
+  std::unique_ptr<persist::catalog> catalog_;
+  std::unique_ptr<wal::write_ahead_log> wal_;
+  // Reused between writes to avoid allocating per batch.
+  std::vector<wal::series_entry> new_series_;
+  std::vector<wal::sample_entry> accepted_;
+  std::string series_payload_, samples_payload_;
+  // Decode buffers of replay.
+  std::vector<wal::series_entry> replay_series_;
+  std::vector<wal::sample_entry> replay_samples_;
+};
+
+}  // namespace vigil

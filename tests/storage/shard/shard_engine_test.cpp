@@ -1,0 +1,124 @@
+#include "storage/shard/shard_engine.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "tests/support/temp_dir.hpp"
+
+using namespace vigil;
+using namespace std::chrono_literals;
+
+namespace {
+
+shard_options options(const test::temp_dir& dir) {
+  shard_options o;
+  o.dir = dir / "shard";
+  o.wal.sync = wal::sync_mode::always;
+  o.head.chunk_samples = 4;
+  return o;
+}
+
+labels series(const char* name, const char* job = "api") {
+  return *labels::from({{"__name__", name}, {"job", job}});
+}
+
+std::vector<series_data> select_all(shard_engine& e, timestamp min_t = INT64_MIN,
+                                    timestamp max_t = INT64_MAX) {
+  std::vector<index::matcher> none;
+  auto r = e.select(none, min_t, max_t);
+  REQUIRE(r);
+  return std::move(*r);
+}
+
+std::vector<sample> ramp(timestamp from, int n) {
+  std::vector<sample> out;
+  for (int i = 0; i < n; ++i) out.push_back({from + i * 15000, static_cast<double>(i) * 1.5});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("written samples are read back and survive a reopen", "[shard]") {
+  test::temp_dir dir;
+  std::vector<series_write> batch{{series("a"), ramp(0, 10)}, {series("b"), {{0, NAN}}}};
+  {
+    auto e = shard_engine::open(posix_file_system(), options(dir));
+    REQUIRE(e);
+    auto r = (*e)->write(batch);
+    REQUIRE(r);
+    CHECK(r->accepted == 11);
+    CHECK(r->issues.empty());
+    REQUIRE_FALSE((*e)->wait_durable(r->wal_position));
+    REQUIRE_FALSE((*e)->persist_cut());
+    auto got = select_all(**e);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].samples == batch[0].samples);
+    REQUIRE_FALSE((*e)->close());
+  }
+  auto e = shard_engine::open(posix_file_system(), options(dir));
+  REQUIRE(e);
+  auto got = select_all(**e);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].ls == series("a"));
+  CHECK(got[0].samples == batch[0].samples);
+  CHECK(got[1].samples == batch[1].samples);
+}
+
+TEST_CASE("flush persists everything and the checkpointed WAL still restores series", "[shard]") {
+  test::temp_dir dir;
+  std::vector<series_write> batch{{series("a"), ramp(0, 7)}};
+  {
+    auto e = shard_engine::open(posix_file_system(), options(dir));
+    REQUIRE(e);
+    REQUIRE((*e)->write(batch));
+    REQUIRE_FALSE((*e)->flush());
+    auto usage = (*e)->persisted().usage();
+    REQUIRE(usage);
+    CHECK(usage->at(0).samples == 7);
+    REQUIRE_FALSE((*e)->close());
+  }
+  auto e = shard_engine::open(posix_file_system(), options(dir));
+  REQUIRE(e);
+  CHECK((*e)->replayed().checkpoint.has_value());
+  auto got = select_all(**e);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].samples == batch[0].samples);
+  // New samples after the restart continue the same series.
+  auto more = (*e)->write(std::vector<series_write>{{series("a"), ramp(7 * 15000, 3)}});
+  REQUIRE(more);
+  CHECK(more->accepted == 3);
+  CHECK(select_all(**e)[0].samples.size() == 10);
+  CHECK(select_all(**e, 15000, 30000)[0].samples.size() == 2);
+}
+
+TEST_CASE("rejected samples and refused series are reported per series index", "[shard]") {
+  test::temp_dir dir;
+  auto opts = options(dir);
+  opts.head.max_series = 1;
+  auto e = shard_engine::open(posix_file_system(), opts);
+  REQUIRE(e);
+  REQUIRE((*e)->write(std::vector<series_write>{{series("a"), {{2000, 1}}}}));
+  auto r = (*e)->write(std::vector<series_write>{{series("a"), {{1000, 1}, {2000, 5}, {3000, 1}}},
+                                                 {series("b"), {{0, 1}}}});
+  REQUIRE(r);
+  CHECK(r->accepted == 1);
+  REQUIRE(r->issues.size() == 2);
+  CHECK(r->issues[0].series_index == 0);
+  CHECK(r->issues[0].code == "out_of_order");
+  CHECK(r->issues[0].message == "2 of 3 samples rejected (first: out_of_order)");
+  CHECK(r->issues[1].series_index == 1);
+  CHECK(r->issues[1].code == "limit_exceeded");
+}
+
+TEST_CASE("an identical retry of a batch is stored once", "[shard]") {
+  test::temp_dir dir;
+  auto opts = options(dir);
+  opts.head.chunk_samples = 120;  // retries are recognised within the open chunk
+  auto e = shard_engine::open(posix_file_system(), opts);
+  REQUIRE(e);
+  std::vector<series_write> batch{{series("a"), ramp(0, 5)}};
+  CHECK((*e)->write(batch)->accepted == 5);
+  CHECK((*e)->write(batch)->accepted == 0);
+  CHECK((*e)->write(batch)->issues.empty());
+  CHECK(select_all(**e)[0].samples.size() == 5);
+}

@@ -1,0 +1,39 @@
+#pragma once
+
+// A fresh directory under the system's temporary directory, removed with
+// everything in it when the object goes. Shared by every test executable.
+
+#include <stdlib.h>  // mkdtemp
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace vigil::test {
+
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "vigil-test-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+
+  [[nodiscard]] const std::string& path() const { return path_; }
+  /// A path inside the directory.
+  [[nodiscard]] std::string operator/(std::string_view name) const {
+    return (std::filesystem::path{path_} / name).string();
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace vigil::test
