@@ -12,6 +12,18 @@ using started_atom = caf::atom_constant<caf::atom("started")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 /// A supervisor's timer: a child did not stop in time during shutdown.
 using stop_timeout_atom = caf::atom_constant<caf::atom("stoptmo")>;
+/// Store a write batch.
+using write_atom = caf::atom_constant<caf::atom("write")>;
+/// Select series and samples.
+using select_atom = caf::atom_constant<caf::atom("select")>;
+/// Persist everything held in memory.
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+/// Report counters and sizes.
+using status_atom = caf::atom_constant<caf::atom("status")>;
+/// The WAL is durable up to a position.
+using durable_atom = caf::atom_constant<caf::atom("durable")>;
+/// Timer: persist cut chunks.
+using persist_atom = caf::atom_constant<caf::atom("persist")>;
 /// Fault injection (admin only): make the receiving actor fail.
 using fault_atom = caf::atom_constant<caf::atom("fault")>;
 

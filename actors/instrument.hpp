@@ -60,16 +60,18 @@ auto counted(caf::scheduled_actor* self, metrics::counter* messages,
 
 /// Builds a behaviour from `handlers` with message counting, mailbox-depth
 /// tracking and a handler for `(fault_atom, mode)`: "throw" throws from the
-/// handler, "exit" quits with an error (both abnormal exits).
-template <class... Fs>
-caf::behavior instrumented(caf::event_based_actor* self, actor_probe probe, Fs... handlers) {
+/// handler, "exit" quits with an error (both abnormal exits). Typed actors
+/// pass their behaviour type and list `reacts_to<fault_atom, std::string>`
+/// in their interface.
+template <class Behavior = caf::behavior, class Self, class... Fs>
+Behavior instrumented(Self* self, actor_probe probe, Fs... handlers) {
   auto depth = std::make_shared<detail::depth_share>(detail::depth_share{probe.mailbox_depth});
   self->attach_functor([depth] { depth->update(0); });
   auto wrap = [&](auto f) {
     using args = typename caf::detail::get_callable_trait<decltype(f)>::arg_types;
     return detail::counted(self, probe.messages, depth, std::move(f), args{});
   };
-  return {
+  return Behavior{
       wrap(std::move(handlers))...,
       wrap([self](fault_atom, const std::string& mode) {
         if (mode == "throw") throw std::runtime_error("injected fault");

@@ -16,6 +16,7 @@
 #include "runtime/log.hpp"
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
+#include "runtime/storage_api.hpp"
 #include "runtime/version.hpp"
 
 namespace vigil::runtime {
@@ -121,6 +122,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
   http::router router;
   add_node_routes(router,
                   {.registry = &registry, .directory = &directory, .auth = &auth, .ready = &ready});
+  add_storage_routes(router, sys, directory, auth);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,
                               .idle_timeout = cfg.http.idle_timeout,
                               .max_header_bytes = cfg.http.max_header_bytes,
@@ -140,7 +142,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
              {"version", vigil::version}});
 
   supervision_env env{.registry = &registry, .directory = &directory};
-  auto root = spawn_supervisor(sys, "node", node_tree(env), env, [&ready] {
+  auto root = spawn_supervisor(sys, "node", node_tree(env, cfg, endpoints.data_dir), env, [&ready] {
     ready = true;
     log::info("node", "ready");
   });

@@ -1,5 +1,9 @@
 #include "runtime/node_tree.hpp"
 
+#include <caf/actor_cast.hpp>
+
+#include "actors/shard.hpp"
+
 namespace vigil::runtime {
 namespace {
 
@@ -16,11 +20,45 @@ supervision::restart_policy default_policy() {
   return p;
 }
 
+wal::sync_mode sync_mode(config::fsync_policy p) {
+  switch (p) {
+    case config::fsync_policy::always:
+      return wal::sync_mode::always;
+    case config::fsync_policy::batch:
+      return wal::sync_mode::batch;
+    case config::fsync_policy::never:
+      return wal::sync_mode::never;
+  }
+  return wal::sync_mode::batch;
+}
+
+child_spec shard_child(uint32_t index, const config::config& cfg, const std::string& data_dir,
+                       const supervision_env& env) {
+  actors::shard_config shard;
+  shard.index = index;
+  shard.storage.dir = data_dir + "/shard-" + std::to_string(index);
+  shard.storage.wal.sync = sync_mode(cfg.storage.wal.fsync);
+  shard.storage.wal.batch_interval = cfg.storage.wal.fsync_batch;
+  child_spec c;
+  c.name = "shard-" + std::to_string(index);
+  c.kind = "shard";
+  c.start = [shard, registry = env.registry](caf::event_based_actor* parent, const std::string&,
+                                             std::function<void()>) {
+    return caf::actor_cast<caf::actor>(actors::spawn_shard(parent, shard, registry));
+  };
+  return c;
+}
+
 }  // namespace
 
-supervisor_spec node_tree(const supervision_env& env) {
+supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
+                          const std::string& data_dir) {
+  supervisor_spec storage{.policy = default_policy(), .children = {}};
+  for (uint32_t i = 0; i < cfg.cluster.shards; ++i)
+    storage.children.push_back(shard_child(i, cfg, data_dir, env));
   supervisor_spec node{.policy = default_policy(), .children = {}};
-  for (const char* name : {"storage", "ingest", "scrape", "rules", "notify"})
+  node.children.push_back(supervisor_child("storage", std::move(storage), env));
+  for (const char* name : {"ingest", "scrape", "rules", "notify"})
     node.children.push_back(
         supervisor_child(name, {.policy = default_policy(), .children = {}}, env));
   return node;

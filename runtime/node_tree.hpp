@@ -13,11 +13,15 @@
 // the order above; shutdown is the reverse, so storage stops last and can
 // flush what the others handed it.
 
+#include "config/config.hpp"
 #include "runtime/supervisor.hpp"
 
 namespace vigil::runtime {
 
-/// The node supervisor's spec, with every sub-supervisor and its children.
-[[nodiscard]] supervisor_spec node_tree(const supervision_env& env);
+/// The node supervisor's spec, with every sub-supervisor and its children:
+/// `cfg.cluster.shards` shard actors under storage, each in
+/// `data_dir`/shard-N.
+[[nodiscard]] supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
+                                        const std::string& data_dir);
 
 }  // namespace vigil::runtime

@@ -100,6 +100,14 @@ std::vector<std::string> label_index::label_values(std::string_view name) const 
   return out;
 }
 
+std::vector<std::pair<std::string, size_t>> label_index::series_per_value(
+    std::string_view name) const {
+  std::vector<std::pair<std::string, size_t>> out;
+  if (auto n = names_.find(name); n != names_.end())
+    for (const auto& [value, p] : n->second) out.emplace_back(value, p.size());
+  return out;
+}
+
 std::map<std::string, size_t, std::less<>> label_index::value_counts() const {
   std::map<std::string, size_t, std::less<>> out;
   for (const auto& [name, values] : names_) out.emplace(name, values.size());

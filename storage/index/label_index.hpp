@@ -41,6 +41,9 @@ class label_index {
   [[nodiscard]] std::vector<std::string> label_values(std::string_view name) const;
 
   [[nodiscard]] size_t num_series() const { return all_.size(); }
+  /// Series per value of `name`, for status pages.
+  [[nodiscard]] std::vector<std::pair<std::string, size_t>> series_per_value(
+      std::string_view name) const;
   /// Distinct label values of each name, for status pages.
   [[nodiscard]] std::map<std::string, size_t, std::less<>> value_counts() const;
 

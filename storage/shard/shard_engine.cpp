@@ -19,6 +19,7 @@ expected<std::unique_ptr<shard_engine>> shard_engine::open(file_system& fs, shar
       [self](const wal::replayed_record& r) { return self->replay_record(r); });
   if (!log) return std::move(log).error_value();
   engine->wal_ = std::move(*log);
+  engine->last_checkpoint_ = engine->wal_->replayed().checkpoint.value_or(0);
   return engine;
 }
 
@@ -122,6 +123,8 @@ std::optional<error> shard_engine::flush() {
   // Everything up to here is persisted: the WAL needs only the series.
   if (auto err = wal_->roll()) return err;
   const uint32_t through = wal_->segment() - 1;
+  // Nothing written since the last checkpoint: the WAL is already minimal.
+  if (through == 0 || through <= last_checkpoint_) return std::nullopt;
   std::vector<wal::series_entry> live;
   for (auto ref : head_.select({})) live.push_back({ref, head_.labels_of(ref)});
   std::string payload;
@@ -129,6 +132,7 @@ std::optional<error> shard_engine::flush() {
   std::vector<wal::record_view> records;
   if (!live.empty()) records.push_back({static_cast<uint8_t>(wal::record_type::series), payload});
   if (auto err = wal_->checkpoint(through, records)) return err;
+  last_checkpoint_ = through;
   return wal_->truncate_before(through + 1);
 }
 

@@ -79,6 +79,8 @@ class shard_engine {
   [[nodiscard]] std::optional<error> wait_durable(uint64_t position) {
     return wal_->wait_durable(position);
   }
+  /// The highest WAL position known durable.
+  [[nodiscard]] uint64_t wal_durable() const { return wal_->durable_position(); }
   /// Calls `fn(durable_position)` on the WAL's syncer thread as durability advances.
   void on_durable(std::function<void(uint64_t)> fn) { wal_->on_durable(std::move(fn)); }
 
@@ -109,6 +111,7 @@ class shard_engine {
   head::head head_;
   std::unique_ptr<persist::catalog> catalog_;
   std::unique_ptr<wal::write_ahead_log> wal_;
+  uint32_t last_checkpoint_ = 0;  // segment the newest checkpoint covers
   // Reused between writes to avoid allocating per batch.
   std::vector<wal::series_entry> new_series_;
   std::vector<wal::sample_entry> accepted_;

@@ -124,3 +124,29 @@ def test_sigint_exits_0(start_vigild):
     v = start_vigild()
     v.proc.send_signal(signal.SIGINT)
     assert v.wait_exit(timeout=10) == 0, v.log()
+
+
+def test_storage_status_and_flush(start_vigild, tmp_path):
+    v = start_vigild(config=(
+        "cluster:\n"
+        "  shards: 3\n"
+        "  nodes: [{name: local}]\n"
+        "auth:\n"
+        "  tokens:\n"
+        "    - {name: ops, token: admin-secret, roles: [admin]}\n"
+        "    - {name: grafana, token: read-secret, roles: [read]}\n"))
+    status, _, body = v.get("/api/v1/status/tsdb", headers={"Authorization": "Bearer read-secret"})
+    assert status == 200, body
+    data = __import__("json").loads(body)["data"]
+    assert data["headStats"]["numSeries"] == 0
+    assert data["storage"]["shards"] == 3
+    assert set(data["storage"]["bytes"]) == {"chunks", "rollups", "index", "wal"}
+    status, _, body = v.post("/api/v1/admin/flush", body=b"",
+                             headers={"Authorization": "Bearer read-secret"})
+    assert status == 403
+    status, _, body = v.post("/api/v1/admin/flush", body=b"",
+                             headers={"Authorization": "Bearer admin-secret"})
+    assert status == 200, body
+    assert '"shards":3' in body
+    _, _, metrics = v.get("/metrics")
+    assert 'vigil_shard_series{shard="2"} 0' in metrics

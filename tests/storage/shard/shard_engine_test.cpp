@@ -70,8 +70,10 @@ TEST_CASE("flush persists everything and the checkpointed WAL still restores ser
   {
     auto e = shard_engine::open(posix_file_system(), options(dir));
     REQUIRE(e);
+    REQUIRE_FALSE((*e)->flush());  // nothing to flush yet
     REQUIRE((*e)->write(batch));
     REQUIRE_FALSE((*e)->flush());
+    REQUIRE_FALSE((*e)->flush());  // nothing new since
     auto usage = (*e)->persisted().usage();
     REQUIRE(usage);
     CHECK(usage->at(0).samples == 7);

@@ -1,0 +1,46 @@
+#pragma once
+
+// The data vigil's actors exchange. Plain structs; the engines define most
+// of them. Messages stay on one node until the cluster capability
+// registers them for the network (with inspect() overloads).
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/shard/shard_engine.hpp"
+
+namespace vigil::actors {
+
+/// A shard's answer to a write batch, sent once the batch is durable.
+struct write_ack {
+  uint64_t accepted = 0;
+  std::vector<write_issue> issues;
+};
+
+/// A selection: matchers and an inclusive time range in milliseconds.
+struct select_request {
+  std::vector<index::matcher> matchers;
+  timestamp min_t = 0;
+  timestamp max_t = 0;
+};
+
+using name_count = std::pair<std::string, uint64_t>;
+
+/// What a shard reports for /metrics and /api/v1/status/tsdb.
+struct shard_status {
+  uint32_t shard = 0;
+  head::head_stats head;
+  uint64_t memory_bytes = 0;
+  uint64_t label_pairs = 0;
+  std::vector<name_count> series_by_metric;  ///< top entries, by count
+  std::vector<name_count> values_by_label;   ///< distinct values per label name
+  std::vector<name_count> series_by_pair;    ///< top "name=value" pairs, by count
+  std::vector<name_count> memory_by_label;   ///< bytes of values held per label name
+  std::vector<persist::catalog::tier_usage> tiers;
+  uint64_t wal_bytes = 0;
+  uint64_t db_bytes = 0;
+};
+
+}  // namespace vigil::actors

@@ -1,0 +1,175 @@
+#include "actors/shard.hpp"
+
+#include <array>
+#include <caf/all.hpp>
+#include <deque>
+#include <filesystem>
+#include <optional>
+
+#include "actors/instrument.hpp"
+
+namespace vigil::actors {
+namespace {
+
+struct pending_write {
+  uint64_t position;
+  caf::typed_response_promise<write_ack> promise;
+  write_ack ack;
+};
+
+// Per-shard series in /metrics, refreshed after each write batch.
+struct shard_metrics {
+  metrics::gauge* series;
+  metrics::counter* appended;
+  std::array<metrics::counter*, head::reject_reason_count> rejected;
+  metrics::counter* refused;
+  head::head_stats last;  // what the counters already include
+
+  shard_metrics(metrics::registry& reg, uint32_t index) {
+    const std::string shard = std::to_string(index);
+    series =
+        &reg.gauges("vigil_shard_series", "Series in the shard's head.", {"shard"}).with({shard});
+    appended = &reg.counters("vigil_shard_samples_appended_total", "Samples stored.", {"shard"})
+                    .with({shard});
+    auto& rej = reg.counters("vigil_shard_samples_rejected_total", "Samples rejected, by reason.",
+                             {"shard", "reason"});
+    for (size_t r = 0; r < rejected.size(); ++r)
+      rejected[r] = &rej.with({shard, std::string{head::to_string(head::reject_reason(r))}});
+    refused = &reg.counters("vigil_shard_series_refused_total",
+                            "New series refused by a series limit.", {"shard"})
+                   .with({shard});
+  }
+
+  void update(const head::head_stats& now) {
+    series->set(static_cast<double>(now.series));
+    appended->inc(static_cast<double>(now.samples_appended - last.samples_appended));
+    for (size_t r = 0; r < rejected.size(); ++r)
+      rejected[r]->inc(static_cast<double>(now.rejected[r] - last.rejected[r]));
+    refused->inc(static_cast<double>(now.series_refused - last.series_refused));
+    last = now;
+  }
+};
+
+struct shard_state {
+  shard_config cfg;
+  std::optional<shard_metrics> metrics;
+  std::unique_ptr<shard_engine> engine;
+  std::deque<pending_write> pending;  // by increasing position
+  static inline const char* name = "vigil.shard";
+};
+
+using shard_pointer = shard_actor::stateful_pointer<shard_state>;
+
+caf::error to_caf(const error& e) {
+  return caf::make_error(caf::sec::runtime_error, to_string(e));
+}
+
+void deliver_durable(shard_pointer self, uint64_t durable) {
+  auto& pending = self->state.pending;
+  while (!pending.empty() && pending.front().position <= durable) {
+    pending.front().promise.deliver(std::move(pending.front().ack));
+    pending.pop_front();
+  }
+}
+
+std::vector<name_count> top(std::vector<name_count> v, size_t n) {
+  std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  if (v.size() > n) v.resize(n);
+  return v;
+}
+
+uint64_t dir_bytes(const std::string& path) {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  return total;
+}
+
+shard_status status_of(shard_state& st) {
+  constexpr size_t top_n = 10;
+  const auto& head = st.engine->memory();
+  const auto& idx = head.label_index();
+  shard_status s;
+  s.shard = st.cfg.index;
+  s.head = head.stats();
+  s.memory_bytes = head.memory_bytes();
+  std::vector<name_count> by_metric, by_pair, memory;
+  for (const auto& [name, values] : idx.value_counts()) {
+    s.values_by_label.emplace_back(name, values);
+    s.label_pairs += values;
+    uint64_t bytes = 0;
+    for (const auto& [value, count] : idx.series_per_value(name)) {
+      if (name == metric_name_label) by_metric.emplace_back(value, count);
+      by_pair.emplace_back(name + "=" + value, count);
+      bytes += value.size() * count;
+    }
+    memory.emplace_back(name, bytes);
+  }
+  s.series_by_metric = top(std::move(by_metric), top_n);
+  s.series_by_pair = top(std::move(by_pair), top_n);
+  s.memory_by_label = top(std::move(memory), top_n);
+  if (auto tiers = st.engine->persisted().usage()) s.tiers = std::move(*tiers);
+  s.wal_bytes = dir_bytes(st.cfg.storage.dir + "/wal");
+  s.db_bytes = dir_bytes(st.cfg.storage.dir) - s.wal_bytes;
+  return s;
+}
+
+shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
+                                 metrics::registry* registry) {
+  self->state.cfg = std::move(cfg);
+  auto& st = self->state;
+  auto engine = shard_engine::open(posix_file_system(), st.cfg.storage);
+  if (!engine) {
+    self->quit(to_caf(engine.error_value()));
+    return shard_actor::behavior_type::make_empty_behavior();
+  }
+  st.engine = std::move(*engine);
+  st.metrics.emplace(*registry, st.cfg.index);
+  st.metrics->update(st.engine->memory().stats());
+  auto addr = caf::actor_cast<caf::actor_addr>(self);
+  st.engine->on_durable([addr](uint64_t pos) {
+    if (auto me = caf::actor_cast<caf::actor>(addr)) caf::anon_send(me, durable_atom::value, pos);
+  });
+  self->delayed_send(self, st.cfg.persist_interval, persist_atom::value);
+  return instrumented<shard_actor::behavior_type>(
+      self, probe_for(*registry, "shard"),
+      [self](write_atom, const std::vector<series_write>& batch) -> caf::result<write_ack> {
+        auto& st = self->state;
+        auto r = st.engine->write(batch);
+        st.metrics->update(st.engine->memory().stats());
+        if (!r) return to_caf(r.error_value());
+        write_ack ack{r->accepted, std::move(r->issues)};
+        if (st.engine->wal_durable() >= r->wal_position) return ack;
+        auto promise = self->make_response_promise<write_ack>();
+        st.pending.push_back({r->wal_position, promise, std::move(ack)});
+        return promise;
+      },
+      [self](select_atom, const select_request& req) -> caf::result<std::vector<series_data>> {
+        auto r = self->state.engine->select(req.matchers, req.min_t, req.max_t);
+        if (!r) return to_caf(r.error_value());
+        return std::move(*r);
+      },
+      [self](flush_atom) -> caf::result<uint32_t> {
+        if (auto err = self->state.engine->flush()) return to_caf(*err);
+        return self->state.cfg.index;
+      },
+      [self](status_atom) -> shard_status { return status_of(self->state); },
+      [self](durable_atom, uint64_t pos) { deliver_durable(self, pos); },
+      [self](persist_atom) {
+        if (auto err = self->state.engine->persist_cut())
+          self->quit(to_caf(*err));
+        else
+          self->delayed_send(self, self->state.cfg.persist_interval, persist_atom::value);
+      });
+}
+
+}  // namespace
+
+shard_actor spawn_shard(caf::event_based_actor* parent, shard_config cfg,
+                        metrics::registry* registry) {
+  return parent->spawn(shard, std::move(cfg), registry);
+}
+
+}  // namespace vigil::actors

@@ -1,0 +1,23 @@
+#pragma once
+
+// The shard actor: owns one shard_engine, stores write batches and answers
+// them once durable, serves selections and status, and persists cut chunks
+// on a timer.
+
+#include "actors/interfaces.hpp"
+#include "storage/base/metrics.hpp"
+
+namespace vigil::actors {
+
+struct shard_config {
+  uint32_t index = 0;
+  shard_options storage;
+  duration persist_interval = std::chrono::seconds{10};
+};
+
+/// Spawns a shard actor; the engine is opened inside it, and a failure to
+/// open makes the actor fail (its supervisor retries with backoff).
+[[nodiscard]] shard_actor spawn_shard(caf::event_based_actor* parent, shard_config cfg,
+                                      metrics::registry* registry);
+
+}  // namespace vigil::actors

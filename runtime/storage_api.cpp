@@ -1,0 +1,163 @@
+#include "runtime/storage_api.hpp"
+
+#include <caf/all.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "actors/interfaces.hpp"
+#include "runtime/http_api.hpp"
+
+namespace vigil::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr auto shard_timeout = 60s;
+
+std::vector<actors::shard_actor> shards(const actor_directory& directory) {
+  std::vector<actors::shard_actor> out;
+  for (const auto& e : directory.list())
+    if (e.kind == "shard" && e.handle)
+      out.push_back(caf::actor_cast<actors::shard_actor>(e.handle));
+  return out;
+}
+
+// Asks every shard the same question from a short-lived actor and hands
+// all replies (or the first error) to `done` on that actor's thread.
+template <class Reply, class... Ts>
+void ask_shards(caf::actor_system& sys, std::vector<actors::shard_actor> targets,
+                std::function<void(std::vector<Reply>, std::optional<std::string>)> done,
+                Ts... request) {
+  sys.spawn([targets = std::move(targets), done = std::move(done),
+             request...](caf::event_based_actor* self) {
+    auto replies = std::make_shared<std::vector<Reply>>();
+    auto failed = std::make_shared<bool>(false);
+    if (targets.empty()) {
+      done({}, std::nullopt);
+      return;
+    }
+    for (const auto& shard : targets) {
+      self->request(shard, shard_timeout, request...)
+          .then(
+              [=](Reply& r) {
+                replies->push_back(std::move(r));
+                if (replies->size() == targets.size()) done(std::move(*replies), std::nullopt);
+              },
+              [=](caf::error& err) {
+                if (std::exchange(*failed, true)) return;
+                done({}, self->system().render(err));
+                self->quit();
+              });
+    }
+  });
+}
+
+json name_values(std::vector<actors::name_count> v) {
+  std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  if (v.size() > 10) v.resize(10);
+  json out = json::array();
+  for (auto& [name, value] : v) out.push_back({{"name", name}, {"value", value}});
+  return out;
+}
+
+// Sums per-shard (name, count) lists.
+std::vector<actors::name_count> merged(
+    const std::vector<actors::shard_status>& all,
+    std::vector<actors::name_count> actors::shard_status::*field) {
+  std::map<std::string, uint64_t> sum;
+  for (const auto& s : all)
+    for (const auto& [name, count] : s.*field) sum[name] += count;
+  return {sum.begin(), sum.end()};
+}
+
+json tsdb_status(const std::vector<actors::shard_status>& all) {
+  uint64_t series = 0, chunks = 0, label_pairs = 0, memory = 0, wal = 0, db = 0;
+  int64_t min_t = 0, max_t = 0;
+  bool any = false;
+  std::vector<int64_t> bytes(3), samples(3);
+  for (const auto& s : all) {
+    series += s.head.series;
+    chunks += s.head.chunks_cut + s.head.series;
+    label_pairs += s.label_pairs;
+    memory += s.memory_bytes;
+    wal += s.wal_bytes;
+    db += s.db_bytes;
+    if (s.head.samples_appended) {
+      min_t = any ? std::min(min_t, s.head.min_t) : s.head.min_t;
+      max_t = any ? std::max(max_t, s.head.max_t) : s.head.max_t;
+      any = true;
+    }
+    for (size_t t = 0; t < s.tiers.size() && t < 3; ++t) {
+      bytes[t] += s.tiers[t].bytes;
+      samples[t] += s.tiers[t].samples;
+    }
+  }
+  const int64_t block_bytes = bytes[0] + bytes[1] + bytes[2];
+  return {
+      {"headStats",
+       {{"numSeries", series},
+        {"numLabelPairs", label_pairs},
+        {"chunkCount", chunks},
+        {"minTime", any ? min_t : INT64_MAX},
+        {"maxTime", any ? max_t : INT64_MIN}}},
+      {"seriesCountByMetricName",
+       name_values(merged(all, &actors::shard_status::series_by_metric))},
+      {"labelValueCountByLabelName",
+       name_values(merged(all, &actors::shard_status::values_by_label))},
+      {"memoryInBytesByLabelName",
+       name_values(merged(all, &actors::shard_status::memory_by_label))},
+      {"seriesCountByLabelValuePair",
+       name_values(merged(all, &actors::shard_status::series_by_pair))},
+      {"storage",
+       {{"shards", all.size()},
+        {"headMemoryBytes", memory},
+        {"bytes",
+         {{"chunks", bytes[0]},
+          {"rollups", bytes[1] + bytes[2]},
+          {"index", std::max<int64_t>(0, static_cast<int64_t>(db) - block_bytes)},
+          {"wal", wal}}},
+        {"samples", {{"raw", samples[0]}, {"1m", samples[1]}, {"1h", samples[2]}}}}},
+  };
+}
+
+http::response success(json data) {
+  return http::response::json(200, json{{"status", "success"}, {"data", std::move(data)}}.dump());
+}
+
+}  // namespace
+
+void add_storage_routes(http::router& router, caf::actor_system& sys,
+                        const actor_directory& directory, const authenticator& auth) {
+  router.add("POST", "/api/v1/admin/flush", "/api/v1/admin/flush",
+             require_role(auth, config::role::admin,
+                          [&sys, &directory](http::request&&, http::responder res) {
+                            ask_shards<uint32_t>(
+                                sys, shards(directory),
+                                [res = std::make_shared<http::responder>(std::move(res))](
+                                    std::vector<uint32_t> done, std::optional<std::string> err) {
+                                  if (err)
+                                    res->send(http::response::error(500, "internal", *err));
+                                  else
+                                    res->send(success({{"shards", done.size()}}));
+                                },
+                                actors::flush_atom::value);
+                          }));
+  router.add(
+      "GET", "/api/v1/status/tsdb", "/api/v1/status/tsdb",
+      require_role(
+          auth, config::role::read, [&sys, &directory](http::request&&, http::responder res) {
+            ask_shards<actors::shard_status>(
+                sys, shards(directory),
+                [res = std::make_shared<http::responder>(std::move(res))](
+                    std::vector<actors::shard_status> all, std::optional<std::string> err) {
+                  if (err)
+                    res->send(http::response::error(500, "internal", *err));
+                  else
+                    res->send(success(tsdb_status(all)));
+                },
+                actors::status_atom::value);
+          }));
+}
+
+}  // namespace vigil::runtime
