@@ -1,5 +1,7 @@
 #include "storage/chunk/byte_stream.hpp"
 
+#include <utility>
+
 #include "storage/chunk/bit_stream.hpp"
 
 namespace vigil::bytes {

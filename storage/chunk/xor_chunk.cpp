@@ -48,22 +48,27 @@ xor_appender::xor_appender() {
   out_.write(0, header_bytes * 8);
 }
 
+size_t xor_appender::num_samples() const {
+  const auto header = out_.bytes();
+  return static_cast<size_t>(header[0]) << 8 | header[1];
+}
+
 bool xor_appender::append(timestamp t, double v) {
-  if (count_ == max_samples) return false;
-  write_timestamp(t);
+  const size_t count = num_samples();
+  if (count == max_samples) return false;
+  write_timestamp(t, count);
   values_.write(out_, v);
-  ++count_;
-  out_.set_byte(0, static_cast<uint8_t>(count_ >> 8));
-  out_.set_byte(1, static_cast<uint8_t>(count_ & 0xff));
+  out_.set_byte(0, static_cast<uint8_t>((count + 1) >> 8));
+  out_.set_byte(1, static_cast<uint8_t>((count + 1) & 0xff));
   return true;
 }
 
-void xor_appender::write_timestamp(timestamp t) {
+void xor_appender::write_timestamp(timestamp t, size_t count) {
   const auto ut = static_cast<uint64_t>(t);
   const uint64_t delta = ut - prev_t_;
-  if (count_ == 0) {
+  if (count == 0) {
     out_.write_uvarint(bits::zigzag(t));
-  } else if (count_ == 1) {
+  } else if (count == 1) {
     out_.write_uvarint(bits::zigzag(static_cast<int64_t>(delta)));
   } else {
     const auto dod = static_cast<int64_t>(delta - prev_delta_);

@@ -39,14 +39,15 @@ class xor_appender {
   [[nodiscard]] std::span<const uint8_t> bytes() const { return out_.bytes(); }
 
   /// Samples appended so far.
-  [[nodiscard]] size_t num_samples() const { return count_; }
+  [[nodiscard]] size_t num_samples() const;
 
  private:
-  void write_timestamp(timestamp t);
+  void write_timestamp(timestamp t, size_t count);
 
+  // The head keeps one appender per series, so the sample count lives only
+  // in the chunk's own header.
   bit_writer out_;
   xor_value_writer values_;
-  size_t count_ = 0;
   uint64_t prev_t_ = 0;
   uint64_t prev_delta_ = 0;
 };

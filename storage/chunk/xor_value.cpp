@@ -58,8 +58,8 @@ void xor_value_writer::write(bit_writer& out, double v) {
   out.write(meaningful & 63, length_field_bits);
   out.write(x >> trailing, meaningful);
   has_window_ = true;
-  leading_ = leading;
-  trailing_ = trailing;
+  leading_ = static_cast<uint8_t>(leading);
+  trailing_ = static_cast<uint8_t>(trailing);
 }
 
 bool xor_value_reader::read(bit_reader& in, double& out) {

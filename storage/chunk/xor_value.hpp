@@ -21,11 +21,12 @@ class xor_value_writer {
   void write(bit_writer& out, double v);
 
  private:
+  // Narrow fields: the head keeps one writer per series.
   uint64_t prev_ = 0;
+  uint8_t leading_ = 0;
+  uint8_t trailing_ = 0;
   bool first_ = true;
   bool has_window_ = false;
-  unsigned leading_ = 0;
-  unsigned trailing_ = 0;
 };
 
 /// Decodes what `xor_value_writer` wrote, value by value.

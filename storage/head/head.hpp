@@ -89,6 +89,10 @@ class head {
   [[nodiscard]] expected<series_ref> get_or_create(const labels& ls);
   /// The series with these labels, if it exists.
   [[nodiscard]] std::optional<series_ref> find(const labels& ls) const;
+  /// Whether `ref` names a series.
+  [[nodiscard]] bool contains(series_ref ref) const {
+    return ref < series_.size() && series_[ref].live;
+  }
   /// Re-creates a series under a known ref (WAL replay). The ref must be new.
   void restore(series_ref ref, const labels& ls);
 

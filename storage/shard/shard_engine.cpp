@@ -34,8 +34,14 @@ std::optional<error> shard_engine::replay_record(const wal::replayed_record& r) 
       if (auto err = wal::decode_samples(r.payload, replay_samples_)) return err;
       // Rejections are expected here: samples already persisted before a
       // checkpoint, or replayed twice, are duplicates the head ignores.
-      for (const auto& s : replay_samples_)
-        (void)head_.append(static_cast<head::series_ref>(s.id), s.t, s.v);
+      for (const auto& s : replay_samples_) {
+        const auto ref = static_cast<head::series_ref>(s.id);
+        if (!head_.contains(ref))
+          return error{errc::corruption, "wal: samples for unknown series " + std::to_string(s.id) +
+                                             " in segment " + std::to_string(r.segment) +
+                                             " at offset " + std::to_string(r.offset)};
+        (void)head_.append(ref, s.t, s.v);
+      }
       return std::nullopt;
     case wal::record_type::tombstones:
       return std::nullopt;

@@ -3,8 +3,6 @@
 // Shared by the WAL tests: a temporary directory, record builders and a
 // replay that collects everything.
 
-#include <stdlib.h>  // mkdtemp
-
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -16,34 +14,12 @@
 #include "storage/wal/replay.hpp"
 #include "storage/wal/segments.hpp"
 #include "storage/wal/writer.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace vigil::wal::test {
 
-/// A fresh directory under the system's temporary directory, removed with
-/// everything in it when the object goes.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vigil-wal-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-
-  [[nodiscard]] const std::string& path() const { return path_; }
-  /// A path inside the directory.
-  [[nodiscard]] std::string operator/(std::string_view name) const {
-    return join_path(path_, name);
-  }
-
- private:
-  std::string path_;
-};
+/// A fresh directory, removed with its contents (shared test support).
+using temp_dir = vigil::test::temp_dir;
 
 /// A record as replay delivered it, owning its payload.
 struct collected {
