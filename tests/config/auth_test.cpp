@@ -87,7 +87,8 @@ TEST_CASE("token_file is read relative to the config file and trimmed", "[config
 TEST_CASE("a token file that is missing or empty is an error at token_file", "[config][auth]") {
   temp_dir dir;
   dir.write("blank.token", " \n");
-  auto cfg = dir.path() / "vigil.yaml";  // check_string resolves against its directory
+  auto cfg =
+      std::filesystem::path{dir / "vigil.yaml"};  // check_string resolves against its directory
   auto result = check_string(
       "auth:\n  tokens:\n"
       "    - {name: a, token_file: nope.token, roles: [read]}\n"
@@ -95,7 +96,7 @@ TEST_CASE("a token file that is missing or empty is an error at token_file", "[c
       cfg.string());
   std::vector<std::string> found;
   for (const auto& d : result.diagnostics) found.push_back(to_string(d));
-  auto dir_name = dir.path().string();
+  auto dir_name = dir.path();
   CHECK(found == lines{cfg.string() + ":3:29: auth.tokens[0].token_file: cannot read \"" +
                            dir_name + "/nope.token\": No such file or directory",
                        cfg.string() + ":4:29: auth.tokens[1].token_file: token file \"" + dir_name +

@@ -232,14 +232,14 @@ TEST_CASE("load_file reads a file and names it in diagnostics", "[config]") {
 
 TEST_CASE("an unreadable config file is one io_error naming the path and the reason", "[config]") {
   temp_dir dir;
-  auto missing = (dir.path() / "missing.yaml").string();
+  auto missing = (std::filesystem::path{dir / "missing.yaml"}).string();
   auto loaded = load_file(missing);
   REQUIRE_FALSE(loaded);
   CHECK(loaded.error_value().code == vigil::errc::io_error);
   CHECK(loaded.error_value().message ==
         "cannot read \"" + missing + "\": No such file or directory");
 
-  auto directory = load_file(dir.path().string());
+  auto directory = load_file(dir.path());
   REQUIRE_FALSE(directory);
   CHECK(directory.error_value().code == vigil::errc::io_error);
   CHECK(directory.error_value().message.find("Is a directory") != std::string::npos);

@@ -2,8 +2,6 @@
 
 // Helpers shared by the config tests.
 
-#include <stdlib.h>  // mkdtemp
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "config/loader.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace vigil::config::test {
 
@@ -37,34 +36,6 @@ inline config valid(std::string_view text) {
   return result.value;
 }
 
-/// A fresh directory under the system's temporary directory, removed with
-/// everything in it when the object goes.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vigil-config-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
-  /// Writes `content` to `name` inside the directory and returns its path.
-  std::filesystem::path write(const std::string& name, std::string_view content) const {
-    auto p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream{p, std::ios::binary} << content;
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using vigil::test::temp_dir;
 
 }  // namespace vigil::config::test

@@ -6,6 +6,7 @@
 #include <stdlib.h>  // mkdtemp
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -27,6 +28,15 @@ class temp_dir {
   }
 
   [[nodiscard]] const std::string& path() const { return path_; }
+
+  /// Writes `content` to `name` (parents created) inside the directory and
+  /// returns its path.
+  std::filesystem::path write(const std::string& name, std::string_view content) const {
+    auto p = std::filesystem::path{path_} / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream{p, std::ios::binary} << content;
+    return p;
+  }
   /// A path inside the directory.
   [[nodiscard]] std::string operator/(std::string_view name) const {
     return (std::filesystem::path{path_} / name).string();

@@ -5,21 +5,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/temp_dir.hpp"
+
 using namespace vigil;
 using namespace vigil::persist;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    char tmpl[] = "/tmp/vigil-catalog-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  std::string file(const char* name) const { return (path / name).string(); }
-};
 
 chunk_record block(uint64_t id, uint8_t tier, int64_t min_t, int64_t max_t, uint8_t fill) {
   return {id, tier, min_t, max_t, 3, std::vector<uint8_t>(16, fill)};
@@ -40,8 +32,8 @@ TEST_CASE("label sets round-trip through the binary encoding", "[persist]") {
 }
 
 TEST_CASE("the catalog stores series and blocks and finds overlapping ones", "[persist]") {
-  temp_dir dir;
-  auto cat = catalog::open(dir.file("shard.db"));
+  test::temp_dir dir;
+  auto cat = catalog::open(dir / "shard.db");
   REQUIRE(cat);
   std::vector<series_record> series{{1, *labels::from({{"__name__", "a"}})},
                                     {2, *labels::from({{"__name__", "b"}})}};
@@ -71,8 +63,8 @@ TEST_CASE("the catalog stores series and blocks and finds overlapping ones", "[p
 }
 
 TEST_CASE("blocks past their tier's cutoff are deleted", "[persist]") {
-  temp_dir dir;
-  auto cat = catalog::open(dir.file("shard.db"));
+  test::temp_dir dir;
+  auto cat = catalog::open(dir / "shard.db");
   REQUIRE_FALSE(cat->put_chunks(
       std::vector{block(1, 0, 0, 99, 1), block(1, 0, 100, 199, 2), block(1, 1, 0, 99, 3)}));
   auto deleted = cat->delete_before(0, 150);
@@ -83,19 +75,19 @@ TEST_CASE("blocks past their tier's cutoff are deleted", "[persist]") {
 }
 
 TEST_CASE("metadata persists across reopening", "[persist]") {
-  temp_dir dir;
+  test::temp_dir dir;
   {
-    auto cat = catalog::open(dir.file("shard.db"));
+    auto cat = catalog::open(dir / "shard.db");
     REQUIRE_FALSE(cat->set_meta("k", "v"));
   }
-  auto cat = catalog::open(dir.file("shard.db"));
+  auto cat = catalog::open(dir / "shard.db");
   CHECK(cat->meta("k") == "v");
   CHECK(cat->meta("schema_version") == std::to_string(schema_version));
 }
 
 TEST_CASE("a damaged database page is reported with the file", "[persist]") {
-  temp_dir dir;
-  auto path = dir.file("shard.db");
+  test::temp_dir dir;
+  auto path = dir / "shard.db";
   {
     auto cat = catalog::open(path);
     std::vector<chunk_record> blocks;
