@@ -1,5 +1,7 @@
 #include "storage/persist/catalog.hpp"
 
+#include "storage/chunk/byte_stream.hpp"
+
 namespace vigil::persist {
 namespace {
 
@@ -17,32 +19,14 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_by_tier_end ON chunks(tier, max_t);
 )";
 
-void put_uvarint(std::vector<uint8_t>& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<uint8_t>(v) | 0x80);
-    v >>= 7;
-  }
-  out.push_back(static_cast<uint8_t>(v));
-}
-
-bool get_uvarint(std::span<const uint8_t> data, size_t& pos, uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 64 && pos < data.size(); shift += 7) {
-    uint8_t b = data[pos++];
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<uint8_t> encode_labels(const labels& ls) {
   std::vector<uint8_t> out;
-  put_uvarint(out, ls.size());
+  bytes::put_uvarint(out, ls.size());
   for (const auto& l : ls) {
     for (const std::string* s : {&l.name, &l.value}) {
-      put_uvarint(out, s->size());
+      bytes::put_uvarint(out, s->size());
       out.insert(out.end(), s->begin(), s->end());
     }
   }
@@ -50,24 +34,20 @@ std::vector<uint8_t> encode_labels(const labels& ls) {
 }
 
 expected<labels> decode_labels(std::span<const uint8_t> data) {
-  size_t pos = 0;
-  uint64_t count = 0;
-  auto corrupt = [&](std::string_view what) {
-    return error{errc::corruption,
-                 "label set: " + std::string{what} + " at byte " + std::to_string(pos)};
-  };
-  if (!get_uvarint(data, pos, count) || count > data.size()) return corrupt("bad label count");
-  std::vector<label> pairs(count);
-  for (auto& l : pairs) {
+  byte_reader in{data, 0, "label set"};
+  auto count = in.uvarint("label count");
+  if (count && *count > data.size()) in.fail("implausible label count " + std::to_string(*count));
+  std::vector<label> pairs;
+  for (uint64_t i = 0; in.ok() && i < *count; ++i) {
+    auto& l = pairs.emplace_back();
     for (std::string* s : {&l.name, &l.value}) {
-      uint64_t len = 0;
-      if (!get_uvarint(data, pos, len) || len > data.size() - pos)
-        return corrupt("bad string length");
-      s->assign(reinterpret_cast<const char*>(data.data() + pos), len);
-      pos += len;
+      auto len = in.uvarint("string length");
+      auto text = len ? in.take(*len, "string") : std::nullopt;
+      if (text) s->assign(reinterpret_cast<const char*>(text->data()), text->size());
     }
   }
-  if (pos != data.size()) return corrupt("trailing bytes");
+  if (in.ok() && in.remaining()) in.fail("trailing bytes");
+  if (!in.ok()) return *in.error();
   return labels::from_sorted(std::move(pairs));
 }
 
