@@ -35,10 +35,25 @@ head::head(head_options options) : options_(std::move(options)) {
   no_tenant_ = symbols_.intern("");
 }
 
+bool head::same_labels(series_ref ref, const labels& ls) const {
+  const auto& syms = series_[ref].label_symbols;
+  if (syms.size() != ls.size()) return false;
+  auto it = ls.begin();
+  for (auto [n, v] : syms) {
+    if (symbols_.text(n) != it->name || symbols_.text(v) != it->value) return false;
+    ++it;
+  }
+  return true;
+}
+
 std::optional<series_ref> head::find(const labels& ls) const {
-  auto [first, last] = by_hash_.equal_range(ls.hash());
-  for (auto it = first; it != last; ++it)
-    if (labels_of(it->second) == ls) return it->second;
+  const uint64_t h = ls.hash();
+  auto it = by_hash_.find(h);
+  if (it == by_hash_.end()) return std::nullopt;
+  if (same_labels(it->second, ls)) return it->second;
+  auto [first, last] = collisions_.equal_range(h);
+  for (auto c = first; c != last; ++c)
+    if (same_labels(c->second, ls)) return c->second;
   return std::nullopt;
 }
 
@@ -86,7 +101,8 @@ void head::add_series(series_ref ref, const labels& ls, symbol tenant) {
     s.label_symbols.emplace_back(symbols_.intern(l.name), symbols_.intern(l.value));
   s.tenant = tenant;
   s.live = true;
-  by_hash_.emplace(ls.hash(), ref);
+  if (auto [it, added] = by_hash_.try_emplace(ls.hash(), ref); !added)
+    collisions_.emplace(ls.hash(), ref);
   index_.add(ref, ls);
   if (tenant != no_tenant_) ++per_tenant_[tenant];
   ++stats_.series;

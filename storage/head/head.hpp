@@ -123,13 +123,17 @@ class head {
   [[nodiscard]] std::optional<error> check_limits(const labels& ls, symbol& tenant);
   void add_series(series_ref ref, const labels& ls, symbol tenant);
   void cut(series_ref ref, memseries& s);
+  [[nodiscard]] bool same_labels(series_ref ref, const labels& ls) const;
   [[nodiscard]] append_outcome reject(reject_reason r);
 
   head_options options_;
   symbol_table symbols_;
   index::label_index index_;
   std::vector<memseries> series_;  // by ref; refs are dense
-  std::unordered_multimap<uint64_t, series_ref> by_hash_;
+  // Series by label hash: one probe in the common case; the rare second
+  // series with the same 64-bit hash goes to `collisions_`.
+  std::unordered_map<uint64_t, series_ref> by_hash_;
+  std::unordered_multimap<uint64_t, series_ref> collisions_;
   std::unordered_map<symbol, uint64_t> per_tenant_;
   std::vector<cut_chunk> cut_;
   head_stats stats_;
