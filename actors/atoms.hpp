@@ -24,6 +24,8 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 using durable_atom = caf::atom_constant<caf::atom("durable")>;
 /// Timer: persist cut chunks.
 using persist_atom = caf::atom_constant<caf::atom("persist")>;
+/// Timer: build rollups and apply retention.
+using maintain_atom = caf::atom_constant<caf::atom("maintain")>;
 /// Fault injection (admin only): make the receiving actor fail.
 using fault_atom = caf::atom_constant<caf::atom("fault")>;
 

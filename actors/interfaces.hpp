@@ -34,6 +34,8 @@ using shard_actor = caf::typed_actor<
     caf::reacts_to<durable_atom, uint64_t>,
     // Timer: persist chunks the head has cut.
     caf::reacts_to<persist_atom>,
+    // Timer: build rollups and delete data past its retention.
+    caf::reacts_to<maintain_atom>,
     // Fault injection (actors/instrument.hpp).
     caf::reacts_to<fault_atom, std::string>>;
 

@@ -133,6 +133,7 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
     if (auto me = caf::actor_cast<caf::actor>(addr)) caf::anon_send(me, durable_atom::value, pos);
   });
   self->delayed_send(self, st.cfg.persist_interval, persist_atom::value);
+  self->delayed_send(self, st.cfg.maintain_interval, maintain_atom::value);
   return instrumented<shard_actor::behavior_type>(
       self, probe_for(*registry, "shard"),
       [self](write_atom, const std::vector<series_write>& batch) -> caf::result<write_ack> {
@@ -157,6 +158,16 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
       },
       [self](status_atom) -> shard_status { return status_of(self->state); },
       [self](durable_atom, uint64_t pos) { deliver_durable(self, pos); },
+      [self](maintain_atom) {
+        // The engine takes time as a parameter; the actor is where it is read.
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        if (auto r = self->state.engine->maintain(now); !r)
+          self->quit(to_caf(r.error_value()));
+        else
+          self->delayed_send(self, self->state.cfg.maintain_interval, maintain_atom::value);
+      },
       [self](persist_atom) {
         if (auto err = self->state.engine->persist_cut())
           self->quit(to_caf(*err));

@@ -13,6 +13,7 @@ struct shard_config {
   uint32_t index = 0;
   shard_options storage;
   duration persist_interval = std::chrono::seconds{10};
+  duration maintain_interval = std::chrono::minutes{5};
 };
 
 /// Spawns a shard actor; the engine is opened inside it, and a failure to

@@ -39,6 +39,9 @@ child_spec shard_child(uint32_t index, const config::config& cfg, const std::str
   shard.storage.dir = data_dir + "/shard-" + std::to_string(index);
   shard.storage.wal.sync = sync_mode(cfg.storage.wal.fsync);
   shard.storage.wal.batch_interval = cfg.storage.wal.fsync_batch;
+  shard.storage.retention = {.raw = cfg.storage.retention.raw,
+                             .rollup_1m = cfg.storage.retention.rollup_1m,
+                             .rollup_1h = cfg.storage.retention.rollup_1h};
   child_spec c;
   c.name = "shard-" + std::to_string(index);
   c.kind = "shard";

@@ -142,6 +142,42 @@ expected<std::vector<chunk_record>> catalog::chunks(uint64_t series_id, uint8_t 
   return out;
 }
 
+expected<std::vector<uint64_t>> catalog::series_with_blocks(uint8_t tier, int64_t min_t,
+                                                            int64_t max_t) {
+  auto stmt = db_.prepare(
+      "SELECT DISTINCT series_id FROM chunks WHERE tier = ? AND max_t >= ? AND min_t <= ? "
+      "ORDER BY series_id");
+  if (!stmt) return stmt.error_value();
+  stmt->bind(1, static_cast<int64_t>(tier)).bind(2, min_t).bind(3, max_t);
+  std::vector<uint64_t> out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error_value();
+    if (!*row) return out;
+    out.push_back(static_cast<uint64_t>(stmt->column_int(0)));
+  }
+}
+
+expected<std::optional<int64_t>> catalog::first_time(uint8_t tier) {
+  auto stmt = db_.prepare("SELECT MIN(min_t), COUNT(*) FROM chunks WHERE tier = ?");
+  if (!stmt) return stmt.error_value();
+  stmt->bind(1, static_cast<int64_t>(tier));
+  auto row = stmt->step();
+  if (!row) return row.error_value();
+  if (!*row || stmt->column_int(1) == 0) return std::optional<int64_t>{};
+  return std::optional<int64_t>{stmt->column_int(0)};
+}
+
+expected<int64_t> catalog::delete_series_before(uint64_t series_id, uint8_t tier, int64_t cutoff) {
+  auto stmt = db_.prepare("DELETE FROM chunks WHERE series_id = ? AND tier = ? AND max_t < ?");
+  if (!stmt) return stmt.error_value();
+  stmt->bind(1, static_cast<int64_t>(series_id))
+      .bind(2, static_cast<int64_t>(tier))
+      .bind(3, cutoff);
+  if (auto err = stmt->run()) return *err;
+  return db_.changes();
+}
+
 expected<int64_t> catalog::delete_before(uint8_t tier, int64_t cutoff) {
   auto stmt = db_.prepare("DELETE FROM chunks WHERE tier = ? AND max_t < ?");
   if (!stmt) return stmt.error_value();

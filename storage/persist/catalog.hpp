@@ -57,6 +57,14 @@ class catalog {
   /// Blocks of one series and tier overlapping [min_t, max_t], by min_t.
   [[nodiscard]] expected<std::vector<chunk_record>> chunks(uint64_t series_id, uint8_t tier,
                                                            int64_t min_t, int64_t max_t);
+  /// Series with blocks of `tier` overlapping [min_t, max_t].
+  [[nodiscard]] expected<std::vector<uint64_t>> series_with_blocks(uint8_t tier, int64_t min_t,
+                                                                   int64_t max_t);
+  /// The earliest min_t of any block of `tier`, if there is one.
+  [[nodiscard]] expected<std::optional<int64_t>> first_time(uint8_t tier);
+  /// Deletes one series' blocks of `tier` that end before `cutoff`.
+  [[nodiscard]] expected<int64_t> delete_series_before(uint64_t series_id, uint8_t tier,
+                                                       int64_t cutoff);
   /// Deletes blocks of `tier` that end before `cutoff`; returns how many.
   [[nodiscard]] expected<int64_t> delete_before(uint8_t tier, int64_t cutoff);
 

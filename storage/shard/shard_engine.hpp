@@ -34,11 +34,39 @@
 
 namespace vigil {
 
+/// How long each tier keeps data.
+struct tier_retention {
+  duration raw = std::chrono::hours{7 * 24};
+  duration rollup_1m = std::chrono::hours{30 * 24};
+  duration rollup_1h = std::chrono::hours{365 * 24};
+};
+
+/// Series matching every matcher keep their data this long instead (the
+/// first matching rule wins).
+struct retention_rule {
+  std::vector<index::matcher> selector;
+  tier_retention keep;
+};
+
 struct shard_options {
   std::string dir;  ///< holds wal/ and shard.db
   head::head_options head;
   wal::options wal;
+  tier_retention retention;
+  std::vector<retention_rule> retention_rules;
+  /// Raw data older than this is persisted and final: rollups cover it.
+  duration rollup_delay = std::chrono::hours{3};
 };
+
+/// What one maintenance pass did.
+struct maintenance_report {
+  uint64_t points_1m = 0;  ///< minute rollup points written
+  uint64_t points_1h = 0;  ///< hour rollup points written
+  int64_t blocks_deleted = 0;
+};
+
+/// Storage tiers in the catalog.
+enum tier : uint8_t { raw_tier = 0, minute_tier = 1, hour_tier = 2 };
 
 /// One series' samples in a write batch.
 struct series_write {
@@ -89,6 +117,13 @@ class shard_engine {
   /// Cuts every open chunk, persists everything and checkpoints the WAL.
   [[nodiscard]] std::optional<error> flush();
 
+  /// Builds minute and hour rollups of the data older than `rollup_delay`
+  /// and deletes what is past its tier's retention (per-metric rules win),
+  /// never deleting a tier's data before the next tier has rolled it up.
+  /// Progress is kept in the catalog; a pass interrupted anywhere is redone
+  /// without double counting.
+  [[nodiscard]] expected<maintenance_report> maintain(timestamp now);
+
   /// Series matching `matchers` with their samples in [min_t, max_t],
   /// merged from the catalog and the head.
   [[nodiscard]] expected<std::vector<series_data>> select(std::span<const index::matcher> matchers,
@@ -106,6 +141,10 @@ class shard_engine {
 
   [[nodiscard]] std::optional<error> replay_record(const wal::replayed_record& r);
   [[nodiscard]] std::optional<error> persist(std::vector<head::cut_chunk> chunks);
+  [[nodiscard]] expected<uint64_t> roll_up(tier target, timestamp through);
+  [[nodiscard]] expected<std::vector<sample>> raw_samples(uint64_t series, timestamp min_t,
+                                                          timestamp max_t);
+  [[nodiscard]] expected<int64_t> apply_retention(timestamp now);
 
   shard_options opts_;
   head::head head_;

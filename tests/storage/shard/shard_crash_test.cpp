@@ -33,7 +33,9 @@ TEST_CASE("every acknowledged sample survives SIGKILL exactly once", "[shard][cr
       }
       child.kill();
     }
-    auto engine = shard_engine::open(posix_file_system(), {.dir = shard_dir, .head = {}, .wal = {}});
+    shard_options opts;
+    opts.dir = shard_dir;
+    auto engine = shard_engine::open(posix_file_system(), opts);
     REQUIRE(engine);
     for (const auto& issue : (*engine)->replayed().issues) INFO("replay: " << issue.what);
     std::vector<index::matcher> all;

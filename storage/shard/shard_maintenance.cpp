@@ -1,0 +1,154 @@
+// shard_engine's background work: rolling raw data up into minute and hour
+// points, and deleting data past its retention. See shard_engine.hpp.
+
+#include <algorithm>
+
+#include "storage/chunk/codec.hpp"
+#include "storage/rollup/rollup.hpp"
+#include "storage/shard/shard_engine.hpp"
+
+namespace vigil {
+namespace {
+
+using namespace std::chrono_literals;
+
+duration resolution(tier t) {
+  return t == minute_tier ? duration{1min} : duration{1h};
+}
+
+std::string watermark_key(tier t) {
+  return "rolled_up_through." + std::to_string(t);
+}
+
+// The last window end at or before t.
+timestamp floor_to(timestamp t, duration res) {
+  const timestamp end = rollup::window_end(t, res);
+  return end == t ? t : end - res.count();
+}
+
+}  // namespace
+
+expected<std::vector<sample>> shard_engine::raw_samples(uint64_t series, timestamp min_t,
+                                                        timestamp max_t) {
+  std::vector<sample> out;
+  auto blocks = catalog_->chunks(series, raw_tier, min_t, max_t);
+  if (!blocks) return std::move(blocks).error_value();
+  for (const auto& b : *blocks) {
+    auto n = decode_block_into(b.data, out);
+    if (!n) return std::move(n).error_value();
+  }
+  std::sort(out.begin(), out.end(), [](const sample& a, const sample& b) { return a.t < b.t; });
+  return out;
+}
+
+// Rolls the source tier up into `target` for windows in (watermark, through].
+expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
+  const duration res = resolution(target);
+  const tier source = target == minute_tier ? raw_tier : minute_tier;
+  through = floor_to(through, res);
+  timestamp from;
+  if (auto mark = catalog_->meta(watermark_key(target))) {
+    from = std::stoll(*mark);
+  } else {
+    auto first = catalog_->first_time(source);
+    if (!first) return std::move(first).error_value();
+    if (!*first) return uint64_t{0};
+    from = floor_to(**first - 1, res);
+  }
+  if (through <= from) return uint64_t{0};
+  auto series = catalog_->series_with_blocks(source, from + 1, through);
+  if (!series) return std::move(series).error_value();
+  std::vector<persist::chunk_record> blocks;
+  uint64_t points = 0;
+  for (uint64_t id : *series) {
+    std::vector<rollup::point> out;
+    if (source == raw_tier) {
+      // One window's worth before `from` finds the sample preceding it.
+      auto samples = raw_samples(id, from - res.count(), through);
+      if (!samples) return std::move(samples).error_value();
+      auto first = std::upper_bound(samples->begin(), samples->end(), from,
+                                    [](timestamp t, const sample& s) { return t < s.t; });
+      auto last = std::upper_bound(first, samples->end(), through,
+                                   [](timestamp t, const sample& s) { return t < s.t; });
+      std::optional<sample> before;
+      if (first != samples->begin()) before = *(first - 1);
+      out = rollup::aggregate({first, last}, res, before);
+    } else {
+      auto finer = catalog_->chunks(id, minute_tier, from + 1, through);
+      if (!finer) return std::move(finer).error_value();
+      std::vector<rollup::point> minutes;
+      for (const auto& b : *finer) {
+        auto pts = rollup::decode_points(b.data);
+        if (!pts) return std::move(pts).error_value();
+        for (const auto& p : *pts)
+          if (p.t > from && p.t <= through) minutes.push_back(p);
+      }
+      out = rollup::coarsen(minutes, res);
+    }
+    points += out.size();
+    // One block per day of points: retention deletes whole blocks, so
+    // this is its granularity on the rollup tiers.
+    for (auto first = out.begin(); first != out.end();) {
+      const timestamp day_end = rollup::window_end(first->t, std::chrono::hours{24});
+      auto last = std::find_if(first, out.end(), [&](const auto& p) { return p.t > day_end; });
+      std::span<const rollup::point> part{first, last};
+      blocks.push_back({id, static_cast<uint8_t>(target), part.front().t, part.back().t,
+                        static_cast<uint32_t>(part.size()), rollup::encode_points(part)});
+      first = last;
+    }
+  }
+  // Blocks first, watermark second: a pass cut short between the two is
+  // redone and replaces the same blocks (same key) rather than adding.
+  if (auto err = catalog_->put_chunks(blocks)) return *err;
+  if (auto err = catalog_->set_meta(watermark_key(target), std::to_string(through))) return *err;
+  return points;
+}
+
+expected<int64_t> shard_engine::apply_retention(timestamp now) {
+  // A tier's data goes only once the next tier has it.
+  auto mark = [&](tier t) -> timestamp {
+    auto m = catalog_->meta(watermark_key(t));
+    return m ? std::stoll(*m) : INT64_MIN;
+  };
+  const timestamp raw_guard = mark(minute_tier), minute_guard = mark(hour_tier);
+  std::vector<const tier_retention*> keep_of;  // by series ref
+  for (auto ref : head_.select({})) {
+    if (ref >= keep_of.size()) keep_of.resize(ref + 1, &opts_.retention);
+  }
+  for (auto it = opts_.retention_rules.rbegin(); it != opts_.retention_rules.rend(); ++it)
+    for (auto ref : head_.select(it->selector)) keep_of[ref] = &it->keep;  // first rule wins
+  int64_t deleted = 0;
+  for (size_t ref = 0; ref < keep_of.size(); ++ref) {
+    if (!keep_of[ref]) continue;
+    const auto& keep = *keep_of[ref];
+    const std::pair<tier, timestamp> cutoffs[] = {
+        {raw_tier, std::min(now - keep.raw.count(), raw_guard)},
+        {minute_tier, std::min(now - keep.rollup_1m.count(), minute_guard)},
+        {hour_tier, now - keep.rollup_1h.count()}};
+    for (auto [t, cutoff] : cutoffs) {
+      auto n = catalog_->delete_series_before(ref, t, cutoff);
+      if (!n) return std::move(n).error_value();
+      deleted += *n;
+    }
+  }
+  return deleted;
+}
+
+expected<maintenance_report> shard_engine::maintain(timestamp now) {
+  maintenance_report report;
+  auto minutes = roll_up(minute_tier, now - opts_.rollup_delay.count());
+  if (!minutes) return std::move(minutes).error_value();
+  report.points_1m = *minutes;
+  auto mark = catalog_->meta(watermark_key(minute_tier));
+  if (mark) {
+    auto hours = roll_up(hour_tier, std::stoll(*mark));
+    if (!hours) return std::move(hours).error_value();
+    report.points_1h = *hours;
+  }
+  auto deleted = apply_retention(now);
+  if (!deleted) return std::move(deleted).error_value();
+  report.blocks_deleted = *deleted;
+  return report;
+}
+
+}  // namespace vigil

@@ -1,0 +1,156 @@
+// Rollups and retention of a shard, with time injected.
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "storage/rollup/rollup.hpp"
+#include "storage/shard/shard_engine.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace vigil;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr timestamp day = 24 * 3600 * 1000;
+constexpr timestamp start = 1'700'000'000'000 - 1'700'000'000'000 % day;
+
+labels series(const char* name) {
+  return *labels::from({{"__name__", name}, {"job", "j"}});
+}
+
+// Three days of a counter with resets, scraped every 15 s with jitter.
+std::vector<sample> counter_days(int days) {
+  std::vector<sample> out;
+  double v = 0;
+  for (timestamp t = start + 15000; t < start + days * day; t += 15000) {
+    v = (t / 15000) % 5000 == 0 ? 3 : v + static_cast<double>((t / 15000) % 13);
+    out.push_back({t + (t / 15000) % 7, v});
+  }
+  return out;
+}
+
+struct fixture {
+  test::temp_dir dir;
+  std::unique_ptr<shard_engine> engine;
+  std::vector<sample> raw = counter_days(3);
+
+  explicit fixture(shard_options opts = {}) {
+    opts.dir = dir / "shard";
+    opts.wal.sync = wal::sync_mode::never;
+    auto e = shard_engine::open(posix_file_system(), std::move(opts));
+    REQUIRE(e);
+    engine = std::move(*e);
+    for (const char* name : {"c", "debug_c"}) {
+      auto r = engine->write(std::vector<series_write>{{series(name), raw}});
+      REQUIRE(r);
+      REQUIRE(r->accepted == raw.size());
+    }
+    REQUIRE_FALSE(engine->flush());
+  }
+
+  std::vector<rollup::point> points(const char* name, tier t) {
+    auto ref = engine->memory().find(series(name));
+    REQUIRE(ref);
+    auto blocks = engine->persisted().chunks(*ref, t, INT64_MIN, INT64_MAX);
+    REQUIRE(blocks);
+    std::vector<rollup::point> out;
+    for (const auto& b : *blocks) {
+      auto p = rollup::decode_points(b.data);
+      REQUIRE(p);
+      out.insert(out.end(), p->begin(), p->end());
+    }
+    return out;
+  }
+
+  size_t raw_blocks(const char* name) {
+    auto ref = engine->memory().find(series(name));
+    return engine->persisted().chunks(*ref, raw_tier, INT64_MIN, INT64_MAX)->size();
+  }
+};
+
+double increase_raw(const std::vector<sample>& s, timestamp from, timestamp to) {
+  double inc = 0;
+  for (size_t i = 1; i < s.size(); ++i)
+    if (s[i].t > from && s[i].t <= to) inc += s[i].v >= s[i - 1].v ? s[i].v - s[i - 1].v : s[i].v;
+  return inc;
+}
+
+}  // namespace
+
+TEST_CASE("maintenance rolls raw data up into minutes and hours matching raw answers",
+          "[shard][rollup]") {
+  fixture f;
+  const timestamp now = start + 3 * day + 4 * 3600 * 1000;
+  auto report = f.engine->maintain(now);
+  REQUIRE(report);
+  auto minutes = f.points("c", minute_tier);
+  auto hours = f.points("c", hour_tier);
+  CHECK(report->points_1m == 2 * minutes.size());
+  CHECK(minutes.size() == 3 * 24 * 60);
+  CHECK(hours.size() == 3 * 24);
+  // Every hour point equals the raw computation over its window.
+  for (const auto& h : hours) {
+    const timestamp from = h.t - 3600 * 1000;
+    double sum = 0, mx = -INFINITY;
+    uint64_t count = 0;
+    for (const auto& s : f.raw)
+      if (s.t > from && s.t <= h.t) sum += s.v, mx = std::max(mx, s.v), ++count;
+    INFO("hour ending " << h.t);
+    CHECK(h.count == count);
+    CHECK(std::abs(h.sum - sum) <= 1e-9 * std::abs(sum));
+    CHECK(h.max == mx);
+    const double inc = increase_raw(f.raw, from, h.t);
+    CHECK(std::abs(h.increase - inc) <= 1e-9 * std::max(1.0, std::abs(inc)));
+  }
+  // A second pass (or one redone after a crash) adds nothing.
+  auto again = f.engine->maintain(now);
+  REQUIRE(again);
+  CHECK(again->points_1m == 0);
+  CHECK(f.points("c", minute_tier) == minutes);
+  REQUIRE_FALSE(f.engine->persisted().set_meta("rolled_up_through.1", std::to_string(start)));
+  REQUIRE_FALSE(f.engine->persisted().set_meta("rolled_up_through.2", std::to_string(start)));
+  REQUIRE(f.engine->maintain(now));
+  CHECK(f.points("c", minute_tier) == minutes);
+  CHECK(f.points("c", hour_tier) == hours);
+}
+
+TEST_CASE("retention deletes expired tiers and per-metric rules win", "[shard][retention]") {
+  shard_options opts;
+  opts.retention = {.raw = 48h, .rollup_1m = 72h, .rollup_1h = 365 * 24h};
+  opts.retention_rules.push_back(
+      {{*index::matcher::make(index::match_op::regex, "__name__", "debug_.*")},
+       {.raw = 24h, .rollup_1m = 24h, .rollup_1h = 48h}});
+  fixture f{opts};
+  const size_t before = f.raw_blocks("c");
+  const timestamp now = start + 4 * day;
+  auto report = f.engine->maintain(now);
+  REQUIRE(report);
+  CHECK(report->blocks_deleted > 0);
+  // Default: raw older than 48 h is gone; minute rollups all stay (72 h).
+  CHECK(f.raw_blocks("c") < before);
+  auto ref = f.engine->memory().find(series("c"));
+  auto raw_left =
+      f.engine->persisted().chunks(*ref, raw_tier, INT64_MIN, now - 48 * 3600 * 1000 - 1);
+  for (const auto& b : *raw_left) CHECK(b.max_t >= now - 48 * 3600 * 1000);
+  CHECK(f.points("c", minute_tier).front().t <= start + 60000);
+  // The rule: raw and minutes older than 24 h and hours older than 48 h go.
+  CHECK(f.raw_blocks("debug_c") == 0);
+  // Rollups go a block (one day of points) at a time.
+  for (const auto& p : f.points("debug_c", minute_tier)) CHECK(p.t > now - 2 * day);
+  auto hours = f.points("debug_c", hour_tier);
+  REQUIRE_FALSE(hours.empty());
+  CHECK(hours.front().t > now - 3 * day);
+  CHECK(hours.back().t >= now - 2 * day);
+  CHECK(f.points("c", hour_tier).front().t <= start + 3600 * 1000);
+}
+
+TEST_CASE("raw data is kept until it is rolled up", "[shard][retention]") {
+  shard_options opts;
+  opts.retention.raw = 1h;
+  opts.rollup_delay = 10 * 24h;  // rollups lag far behind
+  fixture f{opts};
+  const size_t before = f.raw_blocks("c");
+  REQUIRE(f.engine->maintain(start + 4 * day));
+  CHECK(f.raw_blocks("c") == before);
+}
