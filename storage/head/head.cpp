@@ -47,14 +47,9 @@ bool head::same_labels(series_ref ref, const labels& ls) const {
 }
 
 std::optional<series_ref> head::find(const labels& ls) const {
-  const uint64_t h = ls.hash();
-  auto it = by_hash_.find(h);
-  if (it == by_hash_.end()) return std::nullopt;
-  if (same_labels(it->second, ls)) return it->second;
-  auto [first, last] = collisions_.equal_range(h);
-  for (auto c = first; c != last; ++c)
-    if (same_labels(c->second, ls)) return c->second;
-  return std::nullopt;
+  auto ref = by_hash_.find(ls.hash(), [&](uint32_t r) { return same_labels(r, ls); });
+  if (ref == ref_table::no_ref) return std::nullopt;
+  return ref;
 }
 
 std::optional<error> head::check_limits(const labels& ls, symbol& tenant) {
@@ -101,8 +96,7 @@ void head::add_series(series_ref ref, const labels& ls, symbol tenant) {
     s.label_symbols.emplace_back(symbols_.intern(l.name), symbols_.intern(l.value));
   s.tenant = tenant;
   s.live = true;
-  if (auto [it, added] = by_hash_.try_emplace(ls.hash(), ref); !added)
-    collisions_.emplace(ls.hash(), ref);
+  by_hash_.insert(ls.hash(), ref);
   index_.add(ref, ls);
   if (tenant != no_tenant_) ++per_tenant_[tenant];
   ++stats_.series;
@@ -212,7 +206,7 @@ size_t head::memory_bytes() const {
     total += s.label_symbols.capacity() * sizeof(s.label_symbols[0]) + s.open.bytes().size() +
              s.out_of_order.capacity() * sizeof(sample);
   for (const auto& c : cut_) total += c.bytes.capacity();
-  total += by_hash_.size() * 32;
+  total += by_hash_.memory_bytes();
   return total;
 }
 

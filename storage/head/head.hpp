@@ -28,6 +28,7 @@
 #include "storage/base/labels.hpp"
 #include "storage/base/sample.hpp"
 #include "storage/head/memseries.hpp"
+#include "storage/head/ref_table.hpp"
 #include "storage/head/symbols.hpp"
 #include "storage/index/label_index.hpp"
 
@@ -130,10 +131,7 @@ class head {
   symbol_table symbols_;
   index::label_index index_;
   std::vector<memseries> series_;  // by ref; refs are dense
-  // Series by label hash: one probe in the common case; the rare second
-  // series with the same 64-bit hash goes to `collisions_`.
-  std::unordered_map<uint64_t, series_ref> by_hash_;
-  std::unordered_multimap<uint64_t, series_ref> collisions_;
+  ref_table by_hash_;
   std::unordered_map<symbol, uint64_t> per_tenant_;
   std::vector<cut_chunk> cut_;
   head_stats stats_;
