@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "actors/instrument.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::actors {
 namespace {
@@ -126,6 +127,16 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
     return shard_actor::behavior_type::make_empty_behavior();
   }
   st.engine = std::move(*engine);
+  // Damage found at start is reported, not fatal: the shard serves what
+  // is intact (../../docs/storage.md).
+  const std::string shard_name = "shard-" + std::to_string(st.cfg.index);
+  for (const auto& issue : st.engine->replayed().issues)
+    log::warn("storage", "wal damage repaired",
+              {{"shard", shard_name}, {"detail", issue.to_string()}});
+  for (const auto& issue : st.engine->startup_issues())
+    log::error("storage", "database unreadable", {{"shard", shard_name}, {"detail", issue}});
+  if (auto err = st.engine->persisted().check_integrity())
+    log::error("storage", "database damaged", {{"shard", shard_name}, {"error", err->message}});
   st.metrics.emplace(*registry, st.cfg.index);
   st.metrics->update(st.engine->memory().stats());
   auto addr = caf::actor_cast<caf::actor_addr>(self);

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 #include "storage/base/expected.hpp"
 
 namespace vigil::runtime {

@@ -5,7 +5,7 @@
 
 #include "actors/atoms.hpp"
 #include "config/loader.hpp"
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::runtime {
 namespace {

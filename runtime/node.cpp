@@ -13,7 +13,7 @@
 #include "runtime/http/event_loop.hpp"
 #include "runtime/http/server.hpp"
 #include "runtime/http_api.hpp"
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
 #include "runtime/storage_api.hpp"

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "actors/instrument.hpp"
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::runtime {
 namespace {

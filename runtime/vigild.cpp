@@ -6,7 +6,7 @@
 
 #include "config/loader.hpp"
 #include "runtime/cli.hpp"
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/version.hpp"
 

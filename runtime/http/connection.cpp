@@ -5,7 +5,7 @@
 
 #include "runtime/http/connection_sink.hpp"
 #include "runtime/http/server_core.hpp"
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::http::detail {
 

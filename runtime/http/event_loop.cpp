@@ -6,7 +6,7 @@
 #include <future>
 #include <string>
 
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::http {
 

@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::http {
 

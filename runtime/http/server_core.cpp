@@ -1,7 +1,7 @@
 #include "runtime/http/server_core.hpp"
 
 #include "runtime/http/connection.hpp"
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::http::detail {
 

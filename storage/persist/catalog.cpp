@@ -219,7 +219,7 @@ expected<std::vector<catalog::tier_usage>> catalog::usage() {
 }
 
 std::optional<error> catalog::check_integrity() {
-  auto stmt = db_.prepare("PRAGMA integrity_check");
+  auto stmt = db_.prepare("PRAGMA quick_check");
   if (!stmt) return stmt.error_value();
   std::string problems;
   while (true) {

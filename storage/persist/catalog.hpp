@@ -79,7 +79,8 @@ class catalog {
   };
   [[nodiscard]] expected<std::vector<tier_usage>> usage();
 
-  /// Runs SQLite's integrity check; the error names what is damaged.
+  /// Runs SQLite's quick integrity check (every page, no index
+  /// cross-checks); the error names the file and what is damaged.
   [[nodiscard]] std::optional<error> check_integrity();
 
  private:

@@ -10,7 +10,17 @@ namespace vigil {
 expected<std::unique_ptr<shard_engine>> shard_engine::open(file_system& fs, shard_options opts) {
   if (auto err = fs.create_dir(opts.dir)) return *err;
   std::unique_ptr<shard_engine> engine{new shard_engine{std::move(opts)}};
-  auto cat = persist::catalog::open(engine->opts_.dir + "/shard.db");
+  const std::string db_path = engine->opts_.dir + "/shard.db";
+  auto cat = persist::catalog::open(db_path);
+  if (!cat && cat.error_value().code == errc::corruption) {
+    // Keep the damaged file for inspection and start a fresh one: the WAL
+    // still restores recent data, and the rest of the node keeps serving.
+    const std::string aside = db_path + ".damaged";
+    engine->startup_issues_.push_back(cat.error_value().message + "; moved to " + aside);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      (void)fs.rename(db_path + suffix, aside + suffix);
+    cat = persist::catalog::open(db_path);
+  }
   if (!cat) return std::move(cat).error_value();
   engine->catalog_ = std::make_unique<persist::catalog>(std::move(*cat));
   auto* self = engine.get();

@@ -131,6 +131,9 @@ class shard_engine {
 
   [[nodiscard]] const head::head& memory() const { return head_; }
   [[nodiscard]] const wal::replay_report& replayed() const { return wal_->replayed(); }
+  /// Damage found while opening that was worked around (a database that
+  /// could not be opened is moved aside and started afresh).
+  [[nodiscard]] const std::vector<std::string>& startup_issues() const { return startup_issues_; }
   [[nodiscard]] persist::catalog& persisted() { return *catalog_; }
 
   /// Closes the WAL (remaining data is synced).
@@ -151,6 +154,7 @@ class shard_engine {
   std::unique_ptr<persist::catalog> catalog_;
   std::unique_ptr<wal::write_ahead_log> wal_;
   uint32_t last_checkpoint_ = 0;  // segment the newest checkpoint covers
+  std::vector<std::string> startup_issues_;
   // Reused between writes to avoid allocating per batch.
   std::vector<wal::series_entry> new_series_;
   std::vector<wal::sample_entry> accepted_;

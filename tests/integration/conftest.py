@@ -109,9 +109,10 @@ def start_vigild(vigild_bin, tmp_path):
     """start_vigild(*extra_args, config=None) -> Vigild, listening and (by default) ready."""
     started = []
 
-    def start(*extra, config=None, wait_ready=True):
+    def start(*extra, config=None, wait_ready=True, data_dir=None):
+        data = data_dir or tmp_path / f"data{len(started)}"
         args = ["--http", "127.0.0.1:0", "--ingest", "127.0.0.1:0", "--actor", "127.0.0.1:0",
-                "--data", str(tmp_path / f"data{len(started)}")]
+                "--data", str(data)]
         if config is not None:
             path = tmp_path / f"vigil{len(started)}.yaml"
             path.write_text(config)

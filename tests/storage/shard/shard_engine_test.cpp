@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 
 #include "tests/support/temp_dir.hpp"
 
@@ -123,4 +124,26 @@ TEST_CASE("an identical retry of a batch is stored once", "[shard]") {
   CHECK((*e)->write(batch)->accepted == 0);
   CHECK((*e)->write(batch)->issues.empty());
   CHECK(select_all(**e)[0].samples.size() == 5);
+}
+
+TEST_CASE("an unreadable database is moved aside and the WAL restores recent data", "[shard]") {
+  test::temp_dir dir;
+  std::vector<series_write> batch{{series("a"), ramp(0, 3)}};
+  {
+    auto e = shard_engine::open(posix_file_system(), options(dir));
+    REQUIRE(e);
+    REQUIRE((*e)->write(batch));
+    REQUIRE_FALSE((*e)->close());
+  }
+  std::filesystem::remove(dir / "shard/shard.db-wal");
+  std::filesystem::remove(dir / "shard/shard.db-shm");
+  dir.write("shard/shard.db", std::string(8192, '\x5a'));
+  auto e = shard_engine::open(posix_file_system(), options(dir));
+  REQUIRE(e);
+  REQUIRE((*e)->startup_issues().size() == 1);
+  CHECK_THAT((*e)->startup_issues()[0], Catch::Contains("shard.db") && Catch::Contains("moved to"));
+  CHECK(std::filesystem::exists(dir / "shard/shard.db.damaged"));
+  auto got = select_all(**e);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].samples == batch[0].samples);
 }

@@ -1,4 +1,4 @@
-#include "runtime/log.hpp"
+#include "storage/base/log.hpp"
 
 #include <catch2/catch.hpp>
 

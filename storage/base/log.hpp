@@ -3,7 +3,8 @@
 // Structured logging in logfmt, one line per event on stderr:
 //   ts=2026-11-25T14:00:00.123Z level=info component=http msg="listening" addr=127.0.0.1:9470
 // CAF's own logger is compiled out of Debian's build, so everything logs
-// through here. Thread-safe: each line is formatted first and written with
+// through here. It sits in storage/base so actors can log; engines do not
+// (they return what happened, and their callers log it). Thread-safe: each line is formatted first and written with
 // a single write(2).
 
 #include <concepts>
