@@ -55,7 +55,10 @@ struct shard_state {
   shard_config cfg;
   std::optional<shard_metrics> metrics;
   std::unique_ptr<shard_engine> engine;
-  std::deque<pending_write> pending;  // by increasing position
+  // Writes waiting for durability, by increasing position; shared with the
+  // exit hook that fails whatever is left when the shard stops.
+  std::shared_ptr<std::deque<pending_write>> pending =
+      std::make_shared<std::deque<pending_write>>();
   static inline const char* name = "vigil.shard";
 };
 
@@ -66,7 +69,7 @@ caf::error to_caf(const error& e) {
 }
 
 void deliver_durable(shard_pointer self, uint64_t durable) {
-  auto& pending = self->state.pending;
+  auto& pending = *self->state.pending;
   while (!pending.empty() && pending.front().position <= durable) {
     pending.front().promise.deliver(std::move(pending.front().ack));
     pending.pop_front();
@@ -138,7 +141,14 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
   if (auto err = st.engine->persisted().check_integrity())
     log::error("storage", "database damaged", {{"shard", shard_name}, {"error", err->message}});
   st.metrics.emplace(*registry, st.cfg.index);
-  st.metrics->update(st.engine->memory().stats());
+  // Replayed samples were counted before the restart: start from here.
+  st.metrics->last = st.engine->memory().stats();
+  st.metrics->series->set(static_cast<double>(st.metrics->last.series));
+  self->attach_functor([pending = st.pending](const caf::error& reason) {
+    for (auto& p : *pending)
+      p.promise.deliver(reason ? reason : caf::make_error(caf::sec::request_receiver_down));
+    pending->clear();
+  });
   auto addr = caf::actor_cast<caf::actor_addr>(self);
   st.engine->on_durable([addr](uint64_t pos) {
     if (auto me = caf::actor_cast<caf::actor>(addr)) caf::anon_send(me, durable_atom::value, pos);
@@ -151,11 +161,17 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
         auto& st = self->state;
         auto r = st.engine->write(batch);
         st.metrics->update(st.engine->memory().stats());
-        if (!r) return to_caf(r.error_value());
+        if (!r) {
+          // The head may now hold samples the WAL lacks: restart, so the
+          // head is rebuilt from the WAL, and fail everything unacknowledged.
+          auto err = to_caf(r.error_value());
+          self->quit(err);
+          return err;
+        }
         write_ack ack{r->accepted, std::move(r->issues)};
         if (st.engine->wal_durable() >= r->wal_position) return ack;
         auto promise = self->make_response_promise<write_ack>();
-        st.pending.push_back({r->wal_position, promise, std::move(ack)});
+        st.pending->push_back({r->wal_position, promise, std::move(ack)});
         return promise;
       },
       [self](select_atom, const select_request& req) -> caf::result<std::vector<series_data>> {
@@ -164,7 +180,12 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
         return std::move(*r);
       },
       [self](flush_atom) -> caf::result<uint32_t> {
-        if (auto err = self->state.engine->flush()) return to_caf(*err);
+        if (auto err = self->state.engine->flush()) {
+          // Chunks taken from the head did not reach the catalog: restart
+          // so the WAL (not yet truncated) restores them.
+          self->quit(to_caf(*err));
+          return to_caf(*err);
+        }
         return self->state.cfg.index;
       },
       [self](status_atom) -> shard_status { return status_of(self->state); },

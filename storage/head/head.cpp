@@ -1,6 +1,7 @@
 #include "storage/head/head.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace vigil::head {
 namespace {
@@ -102,6 +103,15 @@ void head::add_series(series_ref ref, const labels& ls, symbol tenant) {
   ++stats_.series;
 }
 
+void head::set_floor(series_ref ref, timestamp t) {
+  auto& s = series_[ref];
+  if (s.has_samples && s.last.t >= t) return;
+  // No stored value: an exact retry of the persisted sample is rejected as
+  // a duplicate rather than ignored, which loses nothing.
+  s.last = {t, std::numeric_limits<double>::quiet_NaN()};
+  s.has_samples = true;
+}
+
 labels head::labels_of(series_ref ref) const {
   std::vector<label> pairs;
   const auto& syms = series_[ref].label_symbols;
@@ -147,8 +157,8 @@ append_outcome head::append(series_ref ref, timestamp t, double v) {
     ++stats_.samples_appended;
     return {.stored = true, .reject = std::nullopt};
   }
-  if (s.has_samples && (s.open.num_samples() >= options_.chunk_samples ||
-                        t - s.open_min_t >= options_.chunk_span.count()))
+  if (s.open.num_samples() && (s.open.num_samples() >= options_.chunk_samples ||
+                               t - s.open_min_t >= options_.chunk_span.count()))
     cut(ref, s);
   if (s.open.num_samples() == 0) s.open_min_t = t;
   (void)s.open.append(t, v);  // cannot be full: chunk_samples is far below the format's limit
@@ -179,24 +189,44 @@ std::vector<cut_chunk> head::take_cut_chunks() {
   return std::exchange(cut_, {});
 }
 
+void head::cut_series(series_ref ref, memseries& s) {
+  if (s.open.num_samples()) cut(ref, s);
+  if (s.out_of_order.empty()) return;
+  xor_appender ooo;
+  for (const auto& smp : s.out_of_order) (void)ooo.append(smp.t, smp.v);
+  auto bytes = ooo.bytes();
+  cut_.push_back({ref,
+                  s.out_of_order.front().t,
+                  s.out_of_order.back().t,
+                  static_cast<uint32_t>(s.out_of_order.size()),
+                  {bytes.begin(), bytes.end()}});
+  s.out_of_order.clear();
+}
+
 std::vector<cut_chunk> head::cut_all() {
+  for (series_ref ref = 0; ref < series_.size(); ++ref)
+    if (series_[ref].live) cut_series(ref, series_[ref]);
+  return take_cut_chunks();
+}
+
+std::vector<cut_chunk> head::cut_idle(timestamp before) {
   for (series_ref ref = 0; ref < series_.size(); ++ref) {
     auto& s = series_[ref];
-    if (!s.live) continue;
-    if (s.open.num_samples()) cut(ref, s);
-    if (!s.out_of_order.empty()) {
-      xor_appender ooo;
-      for (const auto& smp : s.out_of_order) (void)ooo.append(smp.t, smp.v);
-      auto bytes = ooo.bytes();
-      cut_.push_back({ref,
-                      s.out_of_order.front().t,
-                      s.out_of_order.back().t,
-                      static_cast<uint32_t>(s.out_of_order.size()),
-                      {bytes.begin(), bytes.end()}});
-      s.out_of_order.clear();
-    }
+    if (s.live && s.has_samples && s.last.t < before) cut_series(ref, s);
   }
   return take_cut_chunks();
+}
+
+std::optional<timestamp> head::oldest_in_memory() const {
+  std::optional<timestamp> oldest;
+  auto consider = [&](timestamp t) { oldest = oldest ? std::min(*oldest, t) : t; };
+  for (const auto& s : series_) {
+    if (!s.live) continue;
+    if (s.open.num_samples()) consider(s.open_min_t);
+    if (!s.out_of_order.empty()) consider(s.out_of_order.front().t);
+  }
+  for (const auto& c : cut_) consider(c.min_t);
+  return oldest;
 }
 
 size_t head::memory_bytes() const {

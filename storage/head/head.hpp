@@ -90,6 +90,9 @@ class head {
   [[nodiscard]] expected<series_ref> get_or_create(const labels& ls);
   /// The series with these labels, if it exists.
   [[nodiscard]] std::optional<series_ref> find(const labels& ls) const;
+  /// Refuses samples of `ref` at or before `t` (already persisted), as if
+  /// a sample at `t` had been appended.
+  void set_floor(series_ref ref, timestamp t);
   /// Whether `ref` names a series.
   [[nodiscard]] bool contains(series_ref ref) const {
     return ref < series_.size() && series_[ref].live;
@@ -112,6 +115,12 @@ class head {
   /// Takes the chunks cut since the last call. The head no longer reads
   /// them: the caller persists them before answering reads from storage.
   [[nodiscard]] std::vector<cut_chunk> take_cut_chunks();
+  /// Cuts the open chunks of series whose newest sample is older than
+  /// `before` (and their out-of-order samples) and takes all cut chunks.
+  [[nodiscard]] std::vector<cut_chunk> cut_idle(timestamp before);
+  /// The oldest sample held only in memory (open chunks, out-of-order
+  /// samples, chunks cut but not taken), if any.
+  [[nodiscard]] std::optional<timestamp> oldest_in_memory() const;
   /// Cuts every open chunk (flush, shutdown) and takes all cut chunks.
   [[nodiscard]] std::vector<cut_chunk> cut_all();
 
@@ -126,6 +135,7 @@ class head {
   void cut(series_ref ref, memseries& s);
   [[nodiscard]] bool same_labels(series_ref ref, const labels& ls) const;
   [[nodiscard]] append_outcome reject(reject_reason r);
+  void cut_series(series_ref ref, memseries& s);
 
   head_options options_;
   symbol_table symbols_;

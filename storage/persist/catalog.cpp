@@ -158,6 +158,20 @@ expected<std::vector<uint64_t>> catalog::series_with_blocks(uint8_t tier, int64_
   }
 }
 
+expected<std::vector<std::pair<uint64_t, int64_t>>> catalog::last_times(uint8_t tier) {
+  auto stmt =
+      db_.prepare("SELECT series_id, MAX(max_t) FROM chunks WHERE tier = ? GROUP BY series_id");
+  if (!stmt) return stmt.error_value();
+  stmt->bind(1, static_cast<int64_t>(tier));
+  std::vector<std::pair<uint64_t, int64_t>> out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error_value();
+    if (!*row) return out;
+    out.emplace_back(static_cast<uint64_t>(stmt->column_int(0)), stmt->column_int(1));
+  }
+}
+
 expected<std::optional<int64_t>> catalog::first_time(uint8_t tier) {
   auto stmt = db_.prepare("SELECT MIN(min_t), COUNT(*) FROM chunks WHERE tier = ?");
   if (!stmt) return stmt.error_value();

@@ -60,6 +60,8 @@ class catalog {
   /// Series with blocks of `tier` overlapping [min_t, max_t].
   [[nodiscard]] expected<std::vector<uint64_t>> series_with_blocks(uint8_t tier, int64_t min_t,
                                                                    int64_t max_t);
+  /// Each series' newest timestamp in `tier`.
+  [[nodiscard]] expected<std::vector<std::pair<uint64_t, int64_t>>> last_times(uint8_t tier);
   /// The earliest min_t of any block of `tier`, if there is one.
   [[nodiscard]] expected<std::optional<int64_t>> first_time(uint8_t tier);
   /// Deletes one series' blocks of `tier` that end before `cutoff`.
@@ -67,6 +69,9 @@ class catalog {
                                                        int64_t cutoff);
   /// Deletes blocks of `tier` that end before `cutoff`; returns how many.
   [[nodiscard]] expected<int64_t> delete_before(uint8_t tier, int64_t cutoff);
+
+  /// Makes every commit so far durable (a full WAL checkpoint with fsync).
+  [[nodiscard]] std::optional<error> sync() { return db_.exec("PRAGMA wal_checkpoint(FULL)"); }
 
   [[nodiscard]] std::optional<std::string> meta(const std::string& key);
   [[nodiscard]] std::optional<error> set_meta(const std::string& key, const std::string& value);

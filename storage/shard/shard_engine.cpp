@@ -30,6 +30,15 @@ expected<std::unique_ptr<shard_engine>> shard_engine::open(file_system& fs, shar
   if (!log) return std::move(log).error_value();
   engine->wal_ = std::move(*log);
   engine->last_checkpoint_ = engine->wal_->replayed().checkpoint.value_or(0);
+  // Samples at or before what is persisted would overlap stored blocks.
+  auto persisted = engine->catalog_->last_times(raw_tier);
+  if (!persisted) return std::move(persisted).error_value();
+  for (auto [id, t] : *persisted)
+    if (engine->head_.contains(static_cast<head::series_ref>(id)))
+      engine->head_.set_floor(static_cast<head::series_ref>(id), t);
+  if (engine->replay_dropped_)
+    engine->startup_issues_.push_back(std::to_string(engine->replay_dropped_) +
+                                      " replayed samples dropped: their series records were lost");
   return engine;
 }
 
@@ -46,10 +55,11 @@ std::optional<error> shard_engine::replay_record(const wal::replayed_record& r) 
       // checkpoint, or replayed twice, are duplicates the head ignores.
       for (const auto& s : replay_samples_) {
         const auto ref = static_cast<head::series_ref>(s.id);
-        if (!head_.contains(ref))
-          return error{errc::corruption, "wal: samples for unknown series " + std::to_string(s.id) +
-                                             " in segment " + std::to_string(r.segment) +
-                                             " at offset " + std::to_string(r.offset)};
+        // A series record lost to earlier damage: drop its samples, say so.
+        if (!head_.contains(ref)) {
+          ++replay_dropped_;
+          continue;
+        }
         (void)head_.append(ref, s.t, s.v);
       }
       return std::nullopt;
@@ -67,6 +77,14 @@ expected<write_result> shard_engine::write(std::span<const series_write> batch) 
   accepted_.clear();
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto& w = batch[i];
+    if (auto bad = std::find_if(w.samples.begin(), w.samples.end(),
+                                [](const sample& s) { return s.t < min_time || s.t > max_time; });
+        bad != w.samples.end()) {
+      result.issues.push_back(
+          {i, "out_of_bounds",
+           "timestamp " + std::to_string(bad->t) + " is outside the storable range (±2^62 ms)"});
+      continue;
+    }
     const size_t before = head_.stats().series;
     auto ref = head_.get_or_create(w.ls);
     if (!ref) {
@@ -136,6 +154,9 @@ std::optional<error> shard_engine::persist_cut() {
 
 std::optional<error> shard_engine::flush() {
   if (auto err = persist(head_.cut_all())) return err;
+  // SQLite commits without fsync (synchronous=NORMAL); make the catalog
+  // durable before the WAL segments that also hold this data go.
+  if (auto err = catalog_->sync()) return err;
   // Everything up to here is persisted: the WAL needs only the series.
   if (auto err = wal_->roll()) return err;
   const uint32_t through = wal_->segment() - 1;

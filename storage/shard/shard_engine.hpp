@@ -65,6 +65,11 @@ struct maintenance_report {
   int64_t blocks_deleted = 0;
 };
 
+/// Timestamps a shard stores: ±2^62 ms (146 million years) leaves room for
+/// window arithmetic without overflow.
+inline constexpr timestamp max_time = timestamp{1} << 62;
+inline constexpr timestamp min_time = -max_time;
+
 /// Storage tiers in the catalog.
 enum tier : uint8_t { raw_tier = 0, minute_tier = 1, hour_tier = 2 };
 
@@ -77,7 +82,7 @@ struct series_write {
 /// Why (part of) one series of a batch was not stored.
 struct write_issue {
   size_t series_index = 0;
-  std::string code;  ///< out_of_order, duplicate, limit_exceeded
+  std::string code;  ///< out_of_order, duplicate, limit_exceeded, out_of_bounds
   std::string message;
 };
 
@@ -155,6 +160,7 @@ class shard_engine {
   std::unique_ptr<wal::write_ahead_log> wal_;
   uint32_t last_checkpoint_ = 0;  // segment the newest checkpoint covers
   std::vector<std::string> startup_issues_;
+  uint64_t replay_dropped_ = 0;
   // Reused between writes to avoid allocating per batch.
   std::vector<wal::series_entry> new_series_;
   std::vector<wal::sample_entry> accepted_;

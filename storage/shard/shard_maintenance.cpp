@@ -37,7 +37,13 @@ expected<std::vector<sample>> shard_engine::raw_samples(uint64_t series, timesta
     auto n = decode_block_into(b.data, out);
     if (!n) return std::move(n).error_value();
   }
-  std::sort(out.begin(), out.end(), [](const sample& a, const sample& b) { return a.t < b.t; });
+  // Blocks may overlap after a crash between persisting and checkpointing:
+  // one sample per timestamp, as select() does.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const sample& a, const sample& b) { return a.t < b.t; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const sample& a, const sample& b) { return a.t == b.t; }),
+            out.end());
   return out;
 }
 
@@ -136,7 +142,14 @@ expected<int64_t> shard_engine::apply_retention(timestamp now) {
 
 expected<maintenance_report> shard_engine::maintain(timestamp now) {
   maintenance_report report;
-  auto minutes = roll_up(minute_tier, now - opts_.rollup_delay.count());
+  // Series that stopped receiving samples would keep their open chunk (and
+  // hold rollups back) forever: persist those now.
+  if (auto err = persist(head_.cut_idle(now - opts_.rollup_delay.count() / 2))) return *err;
+  // Roll up only what is persisted: nothing at or after the oldest sample
+  // still in memory.
+  timestamp through = now - opts_.rollup_delay.count();
+  if (auto oldest = head_.oldest_in_memory()) through = std::min(through, *oldest - 1);
+  auto minutes = roll_up(minute_tier, through);
   if (!minutes) return std::move(minutes).error_value();
   report.points_1m = *minutes;
   auto mark = catalog_->meta(watermark_key(minute_tier));

@@ -92,6 +92,11 @@ TEST_CASE("flush persists everything and the checkpointed WAL still restores ser
   CHECK(more->accepted == 3);
   CHECK(select_all(**e)[0].samples.size() == 10);
   CHECK(select_all(**e, 15000, 30000)[0].samples.size() == 2);
+  // Resending persisted samples after the restart stores nothing twice.
+  auto resent = (*e)->write(batch);
+  REQUIRE(resent);
+  CHECK(resent->accepted == 0);
+  CHECK(select_all(**e)[0].samples.size() == 10);
 }
 
 TEST_CASE("rejected samples and refused series are reported per series index", "[shard]") {
@@ -111,6 +116,10 @@ TEST_CASE("rejected samples and refused series are reported per series index", "
   CHECK(r->issues[0].message == "2 of 3 samples rejected (first: out_of_order)");
   CHECK(r->issues[1].series_index == 1);
   CHECK(r->issues[1].code == "limit_exceeded");
+  auto far = (*e)->write(std::vector<series_write>{{series("a"), {{INT64_MAX, 1}}}});
+  REQUIRE(far);
+  REQUIRE(far->issues.size() == 1);
+  CHECK(far->issues[0].code == "out_of_bounds");
 }
 
 TEST_CASE("an identical retry of a batch is stored once", "[shard]") {
