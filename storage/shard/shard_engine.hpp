@@ -56,6 +56,9 @@ struct shard_options {
   std::vector<retention_rule> retention_rules;
   /// Raw data older than this is persisted and final: rollups cover it.
   duration rollup_delay = std::chrono::hours{3};
+  /// How often maintenance flushes and checkpoints the WAL, bounding its
+  /// size and the replay at start.
+  duration checkpoint_interval = std::chrono::hours{1};
 };
 
 /// What one maintenance pass did.
@@ -122,7 +125,8 @@ class shard_engine {
   /// Cuts every open chunk, persists everything and checkpoints the WAL.
   [[nodiscard]] std::optional<error> flush();
 
-  /// Builds minute and hour rollups of the data older than `rollup_delay`
+  /// Every `checkpoint_interval` flushes (bounding the WAL), then
+  /// builds minute and hour rollups of the data older than `rollup_delay`
   /// and deletes what is past its tier's retention (per-metric rules win),
   /// never deleting a tier's data before the next tier has rolled it up.
   /// Progress is kept in the catalog; a pass interrupted anywhere is redone
@@ -161,6 +165,7 @@ class shard_engine {
   uint32_t last_checkpoint_ = 0;  // segment the newest checkpoint covers
   std::vector<std::string> startup_issues_;
   uint64_t replay_dropped_ = 0;
+  std::optional<timestamp> last_checkpoint_time_;  // by maintain()'s clock
   // Reused between writes to avoid allocating per batch.
   std::vector<wal::series_entry> new_series_;
   std::vector<wal::sample_entry> accepted_;

@@ -142,6 +142,12 @@ expected<int64_t> shard_engine::apply_retention(timestamp now) {
 
 expected<maintenance_report> shard_engine::maintain(timestamp now) {
   maintenance_report report;
+  if (!last_checkpoint_time_) {
+    last_checkpoint_time_ = now;
+  } else if (now - *last_checkpoint_time_ >= opts_.checkpoint_interval.count()) {
+    if (auto err = flush()) return *err;
+    last_checkpoint_time_ = now;
+  }
   // Series that stopped receiving samples would keep their open chunk (and
   // hold rollups back) forever: persist those now.
   if (auto err = persist(head_.cut_idle(now - opts_.rollup_delay.count() / 2))) return *err;

@@ -154,3 +154,13 @@ TEST_CASE("raw data is kept until it is rolled up", "[shard][retention]") {
   REQUIRE(f.engine->maintain(start + 4 * day));
   CHECK(f.raw_blocks("c") == before);
 }
+
+TEST_CASE("maintenance checkpoints the WAL every interval", "[shard]") {
+  fixture f;
+  REQUIRE(f.engine->write(std::vector<series_write>{{series("c"), {{start + 3 * day + 1000, 1}}}}));
+  const auto before = f.engine->persisted().usage()->at(0).samples;
+  REQUIRE(f.engine->maintain(start + 3 * day + 2000));  // first pass: starts the clock
+  CHECK(f.engine->persisted().usage()->at(0).samples == before);
+  REQUIRE(f.engine->maintain(start + 3 * day + 3600 * 1000 + 2000));  // an hour later: flushes
+  CHECK(f.engine->persisted().usage()->at(0).samples == before + 1);
+}
