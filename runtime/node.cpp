@@ -13,11 +13,11 @@
 #include "runtime/http/event_loop.hpp"
 #include "runtime/http/server.hpp"
 #include "runtime/http_api.hpp"
-#include "storage/base/log.hpp"
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
 #include "runtime/storage_api.hpp"
 #include "runtime/version.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::runtime {
 namespace {
@@ -27,7 +27,18 @@ using namespace std::chrono_literals;
 // What ends the node's run: a signal, or the supervision tree going down.
 class stop_event {
  public:
-  void signal(int signum) { set("signal", strsignal(signum), false); }
+  /// A second signal while stopping means the operator wants out now.
+  void signal(int signum) {
+    {
+      std::lock_guard lock{mutex_};
+      if (signalled_) {
+        log::warn("node", "second signal, exiting at once", {{"signal", strsignal(signum)}});
+        std::_Exit(1);
+      }
+      signalled_ = true;
+    }
+    set("signal", strsignal(signum), false);
+  }
   void tree_down(std::string reason, bool clean) {
     set("supervision tree", std::move(reason), !clean);
   }
@@ -62,6 +73,7 @@ class stop_event {
   std::condition_variable cv_;
   bool fired_ = false;
   bool tree_down_ = false;
+  bool signalled_ = false;
   std::string what_, detail_;
   bool failed_ = false;
 };

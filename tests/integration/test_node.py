@@ -150,3 +150,15 @@ def test_storage_status_and_flush(start_vigild, tmp_path):
     assert '"shards":3' in body
     _, _, metrics = v.get("/metrics")
     assert 'vigil_shard_series{shard="2"} 0' in metrics
+
+
+def test_second_signal_during_shutdown_exits_at_once(start_vigild):
+    v = start_vigild()
+    partial = connect(v.port)  # a half-sent request keeps the drain waiting
+    partial.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+    v.proc.send_signal(signal.SIGTERM)
+    v.await_log(r"msg=\"shutting down\"")
+    v.proc.send_signal(signal.SIGTERM)
+    assert v.wait_exit(timeout=5) == 1
+    v.await_log(r"msg=\"second signal, exiting at once\"")
+    partial.close()
