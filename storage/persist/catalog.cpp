@@ -1,5 +1,7 @@
 #include "storage/persist/catalog.hpp"
 
+#include <charconv>
+
 #include "storage/chunk/byte_stream.hpp"
 
 namespace vigil::persist {
@@ -56,11 +58,13 @@ expected<catalog> catalog::open(const std::string& path) {
   if (!db) return std::move(db).error_value();
   if (auto err = db->exec(schema)) return *err;
   catalog c{std::move(*db)};
-  auto version = c.meta("schema_version");
-  if (!version) {
+  auto version = c.meta_int("schema_version");
+  if (!version) return std::move(version).error_value();
+  if (!*version) {
     if (auto err = c.set_meta("schema_version", std::to_string(schema_version))) return *err;
-  } else if (std::stoll(*version) > schema_version) {
-    return error{errc::invalid_argument, "sqlite " + path + ": schema version " + *version +
+  } else if (**version > schema_version) {
+    return error{errc::invalid_argument, "sqlite " + path + ": schema version " +
+                                             std::to_string(**version) +
                                              " is newer than this vigil understands (" +
                                              std::to_string(schema_version) + ")"};
   }
@@ -200,13 +204,27 @@ expected<int64_t> catalog::delete_before(uint8_t tier, int64_t cutoff) {
   return db_.changes();
 }
 
-std::optional<std::string> catalog::meta(const std::string& key) {
+expected<std::optional<std::string>> catalog::meta(const std::string& key) {
   auto stmt = db_.prepare("SELECT value FROM meta WHERE key = ?");
-  if (!stmt) return std::nullopt;
+  if (!stmt) return stmt.error_value();
   stmt->bind(1, key);
   auto row = stmt->step();
-  if (!row || !*row) return std::nullopt;
-  return std::string{stmt->column_text(0)};
+  if (!row) return row.error_value();
+  if (!*row) return std::optional<std::string>{};
+  return std::optional<std::string>{std::string{stmt->column_text(0)}};
+}
+
+expected<std::optional<int64_t>> catalog::meta_int(const std::string& key) {
+  auto text = meta(key);
+  if (!text) return std::move(text).error_value();
+  if (!*text) return std::optional<int64_t>{};
+  int64_t v = 0;
+  const auto& str = **text;
+  auto [end, ec] = std::from_chars(str.data(), str.data() + str.size(), v);
+  if (ec != std::errc{} || end != str.data() + str.size())
+    return error{errc::corruption, "sqlite " + db_.path() + ": meta \"" + key +
+                                       "\" is not an integer: \"" + str + "\""};
+  return std::optional<int64_t>{v};
 }
 
 std::optional<error> catalog::set_meta(const std::string& key, const std::string& value) {

@@ -73,7 +73,11 @@ class catalog {
   /// Makes every commit so far durable (a full WAL checkpoint with fsync).
   [[nodiscard]] std::optional<error> sync() { return db_.exec("PRAGMA wal_checkpoint(FULL)"); }
 
-  [[nodiscard]] std::optional<std::string> meta(const std::string& key);
+  /// A metadata value; nullopt when unset. SQLite errors are errors.
+  [[nodiscard]] expected<std::optional<std::string>> meta(const std::string& key);
+  /// A metadata value that must be an integer; a malformed one is
+  /// errc::corruption naming the key.
+  [[nodiscard]] expected<std::optional<int64_t>> meta_int(const std::string& key);
   [[nodiscard]] std::optional<error> set_meta(const std::string& key, const std::string& value);
 
   /// Bytes of block data per tier and samples per tier.

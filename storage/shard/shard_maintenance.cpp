@@ -53,8 +53,10 @@ expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
   const tier source = target == minute_tier ? raw_tier : minute_tier;
   through = floor_to(through, res);
   timestamp from;
-  if (auto mark = catalog_->meta(watermark_key(target))) {
-    from = std::stoll(*mark);
+  auto mark = catalog_->meta_int(watermark_key(target));
+  if (!mark) return std::move(mark).error_value();
+  if (*mark) {
+    from = **mark;
   } else {
     auto first = catalog_->first_time(source);
     if (!first) return std::move(first).error_value();
@@ -112,11 +114,10 @@ expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
 
 expected<int64_t> shard_engine::apply_retention(timestamp now) {
   // A tier's data goes only once the next tier has it.
-  auto mark = [&](tier t) -> timestamp {
-    auto m = catalog_->meta(watermark_key(t));
-    return m ? std::stoll(*m) : INT64_MIN;
-  };
-  const timestamp raw_guard = mark(minute_tier), minute_guard = mark(hour_tier);
+  auto raw_guard = catalog_->meta_int(watermark_key(minute_tier));
+  if (!raw_guard) return std::move(raw_guard).error_value();
+  auto minute_guard = catalog_->meta_int(watermark_key(hour_tier));
+  if (!minute_guard) return std::move(minute_guard).error_value();
   std::vector<const tier_retention*> keep_of;  // by series ref
   for (auto ref : head_.select({})) {
     if (ref >= keep_of.size()) keep_of.resize(ref + 1, &opts_.retention);
@@ -128,8 +129,8 @@ expected<int64_t> shard_engine::apply_retention(timestamp now) {
     if (!keep_of[ref]) continue;
     const auto& keep = *keep_of[ref];
     const std::pair<tier, timestamp> cutoffs[] = {
-        {raw_tier, std::min(now - keep.raw.count(), raw_guard)},
-        {minute_tier, std::min(now - keep.rollup_1m.count(), minute_guard)},
+        {raw_tier, std::min(now - keep.raw.count(), raw_guard->value_or(min_time))},
+        {minute_tier, std::min(now - keep.rollup_1m.count(), minute_guard->value_or(min_time))},
         {hour_tier, now - keep.rollup_1h.count()}};
     for (auto [t, cutoff] : cutoffs) {
       auto n = catalog_->delete_series_before(ref, t, cutoff);
@@ -158,9 +159,10 @@ expected<maintenance_report> shard_engine::maintain(timestamp now) {
   auto minutes = roll_up(minute_tier, through);
   if (!minutes) return std::move(minutes).error_value();
   report.points_1m = *minutes;
-  auto mark = catalog_->meta(watermark_key(minute_tier));
-  if (mark) {
-    auto hours = roll_up(hour_tier, std::stoll(*mark));
+  auto mark = catalog_->meta_int(watermark_key(minute_tier));
+  if (!mark) return std::move(mark).error_value();
+  if (*mark) {
+    auto hours = roll_up(hour_tier, **mark);
     if (!hours) return std::move(hours).error_value();
     report.points_1h = *hours;
   }

@@ -81,8 +81,12 @@ TEST_CASE("metadata persists across reopening", "[persist]") {
     REQUIRE_FALSE(cat->set_meta("k", "v"));
   }
   auto cat = catalog::open(dir / "shard.db");
-  CHECK(cat->meta("k") == "v");
-  CHECK(cat->meta("schema_version") == std::to_string(schema_version));
+  CHECK(*cat->meta("k") == "v");
+  CHECK(*cat->meta_int("schema_version") == schema_version);
+  CHECK_FALSE(*cat->meta("unset"));
+  auto bad = cat->meta_int("k");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error_value().code == errc::corruption);
 }
 
 TEST_CASE("a damaged database page is reported with the file", "[persist]") {
