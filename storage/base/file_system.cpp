@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -183,6 +184,27 @@ class posix_fs final : public file_system {
   std::optional<error> sync_dir(const std::string& path) override {
     return sync_path(path, O_RDONLY | O_DIRECTORY);
   }
+
+  expected<std::unique_ptr<file_lock>> lock(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return posix_error("open", path, errno);
+    // flock locks belong to the open file description, so a second open in
+    // this same process conflicts too.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK) return error{errc::unavailable, path + " is locked by another user"};
+      return posix_error("flock", path, err);
+    }
+    return std::unique_ptr<file_lock>{new posix_lock{fd}};
+  }
+
+ private:
+  struct posix_lock final : file_lock {
+    explicit posix_lock(int fd) : fd_(fd) {}
+    ~posix_lock() override { ::close(fd_); }
+    int fd_;
+  };
 };
 
 }  // namespace

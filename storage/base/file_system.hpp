@@ -64,6 +64,12 @@ class readable_file {
   [[nodiscard]] virtual const std::string& path() const = 0;
 };
 
+/// An exclusive advisory lock on a file, released when destroyed.
+class file_lock {
+ public:
+  virtual ~file_lock() = default;
+};
+
 /// What storage engines need from a file system.
 class file_system {
  public:
@@ -110,6 +116,11 @@ class file_system {
   /// Syncs directory `path`, making created, removed and renamed entries in
   /// it durable.
   [[nodiscard]] virtual std::optional<error> sync_dir(const std::string& path) = 0;
+
+  /// Locks `path` (created if absent) exclusively without waiting:
+  /// errc::unavailable while another holder, in this process or another,
+  /// has it.
+  [[nodiscard]] virtual expected<std::unique_ptr<file_lock>> lock(const std::string& path) = 0;
 
   /// Reads the whole file at `path` (built on `open_readable`).
   [[nodiscard]] expected<std::string> read_file(const std::string& path);

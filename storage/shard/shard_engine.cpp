@@ -10,6 +10,11 @@ namespace vigil {
 expected<std::unique_ptr<shard_engine>> shard_engine::open(file_system& fs, shard_options opts) {
   if (auto err = fs.create_dir(opts.dir)) return *err;
   std::unique_ptr<shard_engine> engine{new shard_engine{std::move(opts)}};
+  // One engine per directory: a restarted shard waits (its supervisor's
+  // backoff) until the one it replaces has let go.
+  auto lock = fs.lock(engine->opts_.dir + "/LOCK");
+  if (!lock) return std::move(lock).error_value();
+  engine->lock_ = std::move(*lock);
   const std::string db_path = engine->opts_.dir + "/shard.db";
   auto cat = persist::catalog::open(db_path);
   if (!cat && cat.error_value().code == errc::corruption) {

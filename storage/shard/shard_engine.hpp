@@ -149,7 +149,7 @@ class shard_engine {
   [[nodiscard]] std::optional<error> close() { return wal_->close(); }
 
  private:
-  shard_engine(shard_options opts) : opts_(std::move(opts)), head_(opts_.head) {}
+  explicit shard_engine(shard_options opts) : opts_(std::move(opts)), head_(opts_.head) {}
 
   [[nodiscard]] std::optional<error> replay_record(const wal::replayed_record& r);
   [[nodiscard]] std::optional<error> persist(std::vector<head::cut_chunk> chunks);
@@ -158,6 +158,7 @@ class shard_engine {
                                                           timestamp max_t);
   [[nodiscard]] expected<int64_t> apply_retention(timestamp now);
 
+  std::unique_ptr<file_lock> lock_;  // first: released after everything else
   shard_options opts_;
   head::head head_;
   std::unique_ptr<persist::catalog> catalog_;

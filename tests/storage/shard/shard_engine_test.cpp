@@ -156,3 +156,15 @@ TEST_CASE("an unreadable database is moved aside and the WAL restores recent dat
   REQUIRE(got.size() == 1);
   CHECK(got[0].samples == batch[0].samples);
 }
+
+TEST_CASE("a shard directory is used by one engine at a time", "[shard]") {
+  test::temp_dir dir;
+  auto first = shard_engine::open(posix_file_system(), options(dir));
+  REQUIRE(first);
+  auto second = shard_engine::open(posix_file_system(), options(dir));
+  REQUIRE_FALSE(second);
+  CHECK(second.error_value().code == errc::unavailable);
+  CHECK_THAT(second.error_value().message, Catch::Contains("LOCK"));
+  first->reset();
+  CHECK(shard_engine::open(posix_file_system(), options(dir)));
+}

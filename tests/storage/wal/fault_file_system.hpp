@@ -60,6 +60,9 @@ class fault_file_system final : public file_system {
     return base_.create_dir(path);
   }
   std::optional<error> sync_dir(const std::string& path) override;
+  expected<std::unique_ptr<file_lock>> lock(const std::string& path) override {
+    return base_.lock(path);
+  }
 
  private:
   class file;
