@@ -212,7 +212,9 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
 
 shard_actor spawn_shard(caf::event_based_actor* parent, shard_config cfg,
                         metrics::registry* registry) {
-  return parent->spawn(shard, std::move(cfg), registry);
+  // Detached: a shard does blocking file and SQLite I/O (replay, fsync,
+  // commits, maintenance) and must not hold up the scheduler's workers.
+  return parent->spawn<caf::detached>(shard, std::move(cfg), registry);
 }
 
 }  // namespace vigil::actors
