@@ -120,8 +120,8 @@ shard_status status_of(shard_state& st) {
   return s;
 }
 
-shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
-                                 metrics::registry* registry) {
+shard_actor::behavior_type shard(shard_pointer self, shard_config cfg, metrics::registry* registry,
+                                 std::function<void()> on_started) {
   self->state.cfg = std::move(cfg);
   auto& st = self->state;
   auto engine = shard_engine::open(posix_file_system(), st.cfg.storage);
@@ -155,6 +155,7 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
   });
   self->delayed_send(self, st.cfg.persist_interval, persist_atom::value);
   self->delayed_send(self, st.cfg.maintain_interval, maintain_atom::value);
+  if (on_started) on_started();
   return instrumented<shard_actor::behavior_type>(
       self, probe_for(*registry, "shard"),
       [self](write_atom, const std::vector<series_write>& batch) -> caf::result<write_ack> {
@@ -211,10 +212,10 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg,
 }  // namespace
 
 shard_actor spawn_shard(caf::event_based_actor* parent, shard_config cfg,
-                        metrics::registry* registry) {
+                        metrics::registry* registry, std::function<void()> on_started) {
   // Detached: a shard does blocking file and SQLite I/O (replay, fsync,
   // commits, maintenance) and must not hold up the scheduler's workers.
-  return parent->spawn<caf::detached>(shard, std::move(cfg), registry);
+  return parent->spawn<caf::detached>(shard, std::move(cfg), registry, std::move(on_started));
 }
 
 }  // namespace vigil::actors

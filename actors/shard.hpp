@@ -4,6 +4,8 @@
 // them once durable, serves selections and status, and persists cut chunks
 // on a timer.
 
+#include <functional>
+
 #include "actors/interfaces.hpp"
 #include "storage/base/metrics.hpp"
 
@@ -16,9 +18,11 @@ struct shard_config {
   duration maintain_interval = std::chrono::minutes{5};
 };
 
-/// Spawns a shard actor; the engine is opened inside it, and a failure to
-/// open makes the actor fail (its supervisor retries with backoff).
+/// Spawns a shard actor; the engine is opened inside it (WAL replayed),
+/// then `on_started` runs. A failure to open makes the actor fail (its
+/// supervisor retries with backoff).
 [[nodiscard]] shard_actor spawn_shard(caf::event_based_actor* parent, shard_config cfg,
-                                      metrics::registry* registry);
+                                      metrics::registry* registry,
+                                      std::function<void()> on_started = {});
 
 }  // namespace vigil::actors

@@ -45,9 +45,11 @@ child_spec shard_child(uint32_t index, const config::config& cfg, const std::str
   child_spec c;
   c.name = "shard-" + std::to_string(index);
   c.kind = "shard";
+  c.reports_started = true;  // once its storage is open: /-/ready waits for it
   c.start = [shard, registry = env.registry](caf::event_based_actor* parent, const std::string&,
-                                             std::function<void()>) {
-    return caf::actor_cast<caf::actor>(actors::spawn_shard(parent, shard, registry));
+                                             std::function<void()> on_started) {
+    return caf::actor_cast<caf::actor>(
+        actors::spawn_shard(parent, shard, registry, std::move(on_started)));
   };
   return c;
 }

@@ -15,11 +15,27 @@ using nlohmann::json;
 
 constexpr auto shard_timeout = 60s;
 
-std::vector<actors::shard_actor> shards(const actor_directory& directory) {
-  std::vector<actors::shard_actor> out;
-  for (const auto& e : directory.list())
-    if (e.kind == "shard" && e.handle)
-      out.push_back(caf::actor_cast<actors::shard_actor>(e.handle));
+// The node's shards: those running, and those down (being restarted).
+struct shard_set {
+  std::vector<actors::shard_actor> live;
+  std::vector<std::string> down;
+};
+
+shard_set shards(const actor_directory& directory) {
+  shard_set out;
+  for (const auto& e : directory.list()) {
+    if (e.kind != "shard") continue;
+    if (e.handle)
+      out.live.push_back(caf::actor_cast<actors::shard_actor>(e.handle));
+    else
+      out.down.push_back(e.path);
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
   return out;
 }
 
@@ -122,40 +138,53 @@ json tsdb_status(const std::vector<actors::shard_status>& all) {
   };
 }
 
-http::response success(json data) {
-  return http::response::json(200, json{{"status", "success"}, {"data", std::move(data)}}.dump());
+http::response success(json data, const std::vector<std::string>& warnings = {}) {
+  json body{{"status", "success"}, {"data", std::move(data)}};
+  if (!warnings.empty()) body["warnings"] = warnings;
+  return http::response::json(200, body.dump());
 }
 
 }  // namespace
 
 void add_storage_routes(http::router& router, caf::actor_system& sys,
                         const actor_directory& directory, const authenticator& auth) {
-  router.add("POST", "/api/v1/admin/flush", "/api/v1/admin/flush",
-             require_role(auth, config::role::admin,
-                          [&sys, &directory](http::request&&, http::responder res) {
-                            ask_shards<uint32_t>(
-                                sys, shards(directory),
-                                [res = std::make_shared<http::responder>(std::move(res))](
-                                    std::vector<uint32_t> done, std::optional<std::string> err) {
-                                  if (err)
-                                    res->send(http::response::error(500, "internal", *err));
-                                  else
-                                    res->send(success({{"shards", done.size()}}));
-                                },
-                                actors::flush_atom::value);
-                          }));
+  router.add(
+      "POST", "/api/v1/admin/flush", "/api/v1/admin/flush",
+      require_role(
+          auth, config::role::admin, [&sys, &directory](http::request&&, http::responder res) {
+            auto set = shards(directory);
+            if (!set.down.empty()) {
+              res.send(http::response::error(503, "unavailable",
+                                             "shards restarting, try again: " + joined(set.down)));
+              return;
+            }
+            ask_shards<uint32_t>(
+                sys, std::move(set.live),
+                [res = std::make_shared<http::responder>(std::move(res))](
+                    std::vector<uint32_t> done, std::optional<std::string> err) {
+                  if (err)
+                    res->send(http::response::error(500, "internal", *err));
+                  else
+                    res->send(success({{"shards", done.size()}}));
+                },
+                actors::flush_atom::value);
+          }));
   router.add(
       "GET", "/api/v1/status/tsdb", "/api/v1/status/tsdb",
       require_role(
           auth, config::role::read, [&sys, &directory](http::request&&, http::responder res) {
+            auto set = shards(directory);
+            std::vector<std::string> warnings;
+            if (!set.down.empty())
+              warnings.push_back("shards restarting, not counted: " + joined(set.down));
             ask_shards<actors::shard_status>(
-                sys, shards(directory),
-                [res = std::make_shared<http::responder>(std::move(res))](
+                sys, std::move(set.live),
+                [res = std::make_shared<http::responder>(std::move(res)), warnings](
                     std::vector<actors::shard_status> all, std::optional<std::string> err) {
                   if (err)
                     res->send(http::response::error(500, "internal", *err));
                   else
-                    res->send(success(tsdb_status(all)));
+                    res->send(success(tsdb_status(all), warnings));
                 },
                 actors::status_atom::value);
           }));

@@ -41,3 +41,43 @@ def test_torn_wal_and_unreadable_database_do_not_stop_the_node(start_vigild, tmp
     status, _, body = v2.get("/api/v1/status/tsdb")
     assert status == 200, body
     assert '"shards":2' in body
+
+
+def test_flush_and_status_say_which_shards_are_restarting(start_vigild, tmp_path):
+    import fcntl
+    import json
+    import time
+
+    v = start_vigild(config=CONFIG)
+    lock = open(tmp_path / "data0" / "shard-1" / "LOCK", "r+")
+    status, _, body = v.post("/api/v1/admin/fault?actor=node/storage/shard-1&mode=kill", body=b"")
+    assert status == 200, body
+    # The killed shard releases its lock; taking it keeps the restarts failing.
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            assert time.monotonic() < deadline, "shard-1 never released its lock"
+            v.await_log(r"child failed, restarting.*child=node/storage/shard-1", timeout=10)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            status, _, body = v.post("/api/v1/admin/flush", body=b"")
+            if status == 503:
+                break
+            assert time.monotonic() < deadline, body
+        assert "node/storage/shard-1" in body
+        status, _, body = v.get("/api/v1/status/tsdb")
+        assert status == 200
+        doc = json.loads(body)
+        if "warnings" in doc:  # unless a restart attempt was just under way
+            assert "node/storage/shard-1" in doc["warnings"][0]
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+    deadline = time.monotonic() + 15
+    while v.post("/api/v1/admin/flush", body=b"")[0] != 200:
+        assert time.monotonic() < deadline, "shard-1 did not come back"
+    assert v.proc.poll() is None
