@@ -4,6 +4,7 @@
 // of them. Messages stay on one node until the cluster capability
 // registers them for the network (with inspect() overloads).
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -27,6 +28,13 @@ struct select_request {
 };
 
 using name_count = std::pair<std::string, uint64_t>;
+
+/// The `n` entries with the highest counts, highest first.
+[[nodiscard]] inline std::vector<name_count> top_counts(std::vector<name_count> v, size_t n) {
+  std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  if (v.size() > n) v.resize(n);
+  return v;
+}
 
 /// What a shard reports for /metrics and /api/v1/status/tsdb.
 struct shard_status {

@@ -76,12 +76,6 @@ void deliver_durable(shard_pointer self, uint64_t durable) {
   }
 }
 
-std::vector<name_count> top(std::vector<name_count> v, size_t n) {
-  std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
-  if (v.size() > n) v.resize(n);
-  return v;
-}
-
 uint64_t dir_bytes(const std::string& path) {
   std::error_code ec;
   uint64_t total = 0;
@@ -111,9 +105,9 @@ shard_status status_of(shard_state& st) {
     }
     memory.emplace_back(name, bytes);
   }
-  s.series_by_metric = top(std::move(by_metric), top_n);
-  s.series_by_pair = top(std::move(by_pair), top_n);
-  s.memory_by_label = top(std::move(memory), top_n);
+  s.series_by_metric = top_counts(std::move(by_metric), top_n);
+  s.series_by_pair = top_counts(std::move(by_pair), top_n);
+  s.memory_by_label = top_counts(std::move(memory), top_n);
   if (auto tiers = st.engine->persisted().usage()) s.tiers = std::move(*tiers);
   s.wal_bytes = dir_bytes(st.cfg.storage.dir + "/wal");
   s.db_bytes = dir_bytes(st.cfg.storage.dir) - s.wal_bytes;

@@ -69,11 +69,11 @@ void ask_shards(caf::actor_system& sys, std::vector<actors::shard_actor> targets
   });
 }
 
+// Prometheus lists the top 10 of each.
 json name_values(std::vector<actors::name_count> v) {
-  std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
-  if (v.size() > 10) v.resize(10);
   json out = json::array();
-  for (auto& [name, value] : v) out.push_back({{"name", name}, {"value", value}});
+  for (auto& [name, value] : actors::top_counts(std::move(v), 10))
+    out.push_back({{"name", name}, {"value", value}});
   return out;
 }
 

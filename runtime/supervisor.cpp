@@ -26,7 +26,6 @@ struct child {
 struct supervisor_state {
   std::string path;
   supervision_env env;
-  restart_strategy strategy = restart_strategy::one_for_one;
   std::vector<child> children;
   std::optional<restart_tracker> group;  // one_for_all: intensity of the group
   std::function<void()> on_started;
@@ -183,9 +182,8 @@ caf::behavior supervisor(supervisor_actor* self, std::string path, supervisor_sp
   auto& st = self->state;
   st.path = std::move(path);
   st.env = env;
-  st.strategy = spec.policy.strategy;
   st.on_started = std::move(on_started);
-  if (st.strategy == restart_strategy::one_for_all) st.group.emplace(spec.policy);
+  if (spec.policy.strategy == restart_strategy::one_for_all) st.group.emplace(spec.policy);
   for (auto& c : spec.children) {
     auto child_path = st.path + "/" + c.name;
     st.children.push_back(

@@ -4,8 +4,10 @@
 // double. NaN, ±Inf and Prometheus's staleness marker are ordinary values;
 // storage keeps their exact bits.
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <vector>
 
 namespace vigil {
 
@@ -26,9 +28,21 @@ struct sample {
 /// no arithmetic produces).
 inline constexpr uint64_t stale_nan_bits = 0x7ff0000000000002ULL;
 
-[[nodiscard]] inline double stale_marker() { return std::bit_cast<double>(stale_nan_bits); }
+[[nodiscard]] inline double stale_marker() {
+  return std::bit_cast<double>(stale_nan_bits);
+}
 [[nodiscard]] inline bool is_stale_marker(double v) {
   return std::bit_cast<uint64_t>(v) == stale_nan_bits;
+}
+
+/// Sorts by time and keeps the first sample of each timestamp (merging
+/// sources that may overlap; earlier entries win ties).
+inline void keep_one_per_timestamp(std::vector<sample>& samples) {
+  std::stable_sort(samples.begin(), samples.end(),
+                   [](const sample& a, const sample& b) { return a.t < b.t; });
+  samples.erase(std::unique(samples.begin(), samples.end(),
+                            [](const sample& a, const sample& b) { return a.t == b.t; }),
+                samples.end());
 }
 
 }  // namespace vigil

@@ -28,25 +28,6 @@ timestamp floor_to(timestamp t, duration res) {
 
 }  // namespace
 
-expected<std::vector<sample>> shard_engine::raw_samples(uint64_t series, timestamp min_t,
-                                                        timestamp max_t) {
-  std::vector<sample> out;
-  auto blocks = catalog_->chunks(series, raw_tier, min_t, max_t);
-  if (!blocks) return std::move(blocks).error_value();
-  for (const auto& b : *blocks) {
-    auto n = decode_block_into(b.data, out);
-    if (!n) return std::move(n).error_value();
-  }
-  // Blocks may overlap after a crash between persisting and checkpointing:
-  // one sample per timestamp, as select() does.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const sample& a, const sample& b) { return a.t < b.t; });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const sample& a, const sample& b) { return a.t == b.t; }),
-            out.end());
-  return out;
-}
-
 // Rolls the source tier up into `target` for windows in (watermark, through].
 expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
   const duration res = resolution(target);
