@@ -16,6 +16,8 @@ using stop_timeout_atom = caf::atom_constant<caf::atom("stoptmo")>;
 using write_atom = caf::atom_constant<caf::atom("write")>;
 /// Select series and samples.
 using select_atom = caf::atom_constant<caf::atom("select")>;
+/// Label names or values.
+using labels_atom = caf::atom_constant<caf::atom("labels")>;
 /// Persist everything held in memory.
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 /// Report counters and sizes.

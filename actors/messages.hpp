@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,8 +21,19 @@ struct write_ack {
   std::vector<write_issue> issues;
 };
 
-/// A selection: matchers and an inclusive time range in milliseconds.
+/// A selection: matchers, an inclusive time range in milliseconds and the
+/// coarsest resolution the reader can use (shard_engine::select).
 struct select_request {
+  std::vector<index::matcher> matchers;
+  timestamp min_t = 0;
+  timestamp max_t = 0;
+  duration resolution{0};
+};
+
+/// Label names (no `name`) or the values of label `name`, among series
+/// matching `matchers` with data in [min_t, max_t].
+struct label_request {
+  std::optional<std::string> name;
   std::vector<index::matcher> matchers;
   timestamp min_t = 0;
   timestamp max_t = 0;

@@ -170,7 +170,14 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg, metrics::
         return promise;
       },
       [self](select_atom, const select_request& req) -> caf::result<std::vector<series_data>> {
-        auto r = self->state.engine->select(req.matchers, req.min_t, req.max_t);
+        auto r = self->state.engine->select(req.matchers, req.min_t, req.max_t, req.resolution);
+        if (!r) return to_caf(r.error_value());
+        return std::move(*r);
+      },
+      [self](labels_atom, const label_request& req) -> caf::result<std::vector<std::string>> {
+        auto& engine = *self->state.engine;
+        auto r = req.name ? engine.label_values(*req.name, req.matchers, req.min_t, req.max_t)
+                          : engine.label_names(req.matchers, req.min_t, req.max_t);
         if (!r) return to_caf(r.error_value());
         return std::move(*r);
       },

@@ -229,6 +229,23 @@ std::optional<timestamp> head::oldest_in_memory() const {
   return oldest;
 }
 
+index::postings head::with_samples_in(timestamp min_t, timestamp max_t) const {
+  auto overlaps = [&](timestamp lo, timestamp hi) { return lo <= max_t && hi >= min_t; };
+  index::postings out;
+  for (series_ref ref = 0; ref < series_.size(); ++ref) {
+    const auto& s = series_[ref];
+    if (!s.live) continue;
+    if ((s.open.num_samples() && overlaps(s.open_min_t, s.last.t)) ||
+        (!s.out_of_order.empty() && overlaps(s.out_of_order.front().t, s.out_of_order.back().t)))
+      out.push_back(ref);
+  }
+  for (const auto& c : cut_)
+    if (overlaps(c.min_t, c.max_t)) out.push_back(c.ref);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 size_t head::memory_bytes() const {
   size_t total =
       symbols_.string_bytes() + symbols_.size() * 48 + series_.capacity() * sizeof(memseries);

@@ -112,6 +112,8 @@ class head {
   /// Appends the samples of `ref` within [min_t, max_t] to `out`, in time order.
   void read(series_ref ref, timestamp min_t, timestamp max_t, std::vector<sample>& out) const;
 
+  /// Series with samples in memory within [min_t, max_t], sorted by ref.
+  [[nodiscard]] index::postings with_samples_in(timestamp min_t, timestamp max_t) const;
   /// Takes the chunks cut since the last call. The head no longer reads
   /// them: the caller persists them before answering reads from storage.
   [[nodiscard]] std::vector<cut_chunk> take_cut_chunks();

@@ -178,35 +178,4 @@ std::optional<error> shard_engine::flush() {
   return wal_->truncate_before(through + 1);
 }
 
-expected<std::vector<sample>> shard_engine::raw_samples(uint64_t series, timestamp min_t,
-                                                        timestamp max_t) {
-  std::vector<sample> out;
-  auto blocks = catalog_->chunks(series, raw_tier, min_t, max_t);
-  if (!blocks) return std::move(blocks).error_value();
-  for (const auto& b : *blocks) {
-    auto n = decode_block_into(b.data, out);
-    if (!n) return std::move(n).error_value();
-  }
-  // Blocks may overlap after a crash between persisting and checkpointing.
-  keep_one_per_timestamp(out);
-  return out;
-}
-
-expected<std::vector<series_data>> shard_engine::select(std::span<const index::matcher> matchers,
-                                                        timestamp min_t, timestamp max_t) {
-  std::vector<series_data> out;
-  for (auto ref : head_.select(matchers)) {
-    auto persisted = raw_samples(ref, min_t, max_t);
-    if (!persisted) return std::move(persisted).error_value();
-    series_data d{head_.labels_of(ref), std::move(*persisted)};
-    std::erase_if(d.samples, [&](const sample& s) { return s.t < min_t || s.t > max_t; });
-    // The head may repeat persisted samples (replayed after a crash before
-    // the checkpoint): the persisted copy wins.
-    head_.read(ref, min_t, max_t, d.samples);
-    keep_one_per_timestamp(d.samples);
-    if (!d.samples.empty()) out.push_back(std::move(d));
-  }
-  return out;
-}
-
 }  // namespace vigil

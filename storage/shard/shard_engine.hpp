@@ -29,6 +29,7 @@
 #include "storage/base/file_system.hpp"
 #include "storage/head/head.hpp"
 #include "storage/persist/catalog.hpp"
+#include "storage/rollup/rollup.hpp"
 #include "storage/wal/records.hpp"
 #include "storage/wal/wal.hpp"
 
@@ -95,10 +96,15 @@ struct write_result {
   uint64_t wal_position = 0;  ///< durable once the WAL reaches it
 };
 
-/// A selected series with its samples in the requested range.
+/// A selected series with its data in the requested range, oldest first:
+/// hour rollup points, then minute rollup points, then raw samples. The
+/// three parts cover disjoint, consecutive stretches of time: a rollup
+/// point at T stands for the raw samples in (T - resolution, T].
 struct series_data {
   labels ls;
   std::vector<sample> samples;
+  std::vector<rollup::point> minutes;
+  std::vector<rollup::point> hours;
 };
 
 class shard_engine {
@@ -133,10 +139,25 @@ class shard_engine {
   /// without double counting.
   [[nodiscard]] expected<maintenance_report> maintain(timestamp now);
 
-  /// Series matching `matchers` with their samples in [min_t, max_t],
-  /// merged from the catalog and the head.
+  /// Series matching `matchers` with their data in [min_t, max_t], merged
+  /// from the catalog and the head. Raw samples are returned wherever they
+  /// still exist; older stretches come from the rollup tiers that kept
+  /// them. A reader that works at `resolution` (a query step of a minute
+  /// or an hour, say) gets rollups of that resolution instead wherever they
+  /// have been built, which reads far less.
   [[nodiscard]] expected<std::vector<series_data>> select(std::span<const index::matcher> matchers,
-                                                          timestamp min_t, timestamp max_t);
+                                                          timestamp min_t, timestamp max_t,
+                                                          duration resolution = duration{0});
+
+  /// Label names (sorted) of series matching `matchers` that have data in
+  /// [min_t, max_t]; block granularity, as in Prometheus: a series counts
+  /// when any of its stored blocks or in-memory samples overlaps the range.
+  [[nodiscard]] expected<std::vector<std::string>> label_names(
+      std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t);
+  /// Values (sorted) of label `name` among those series.
+  [[nodiscard]] expected<std::vector<std::string>> label_values(
+      std::string_view name, std::span<const index::matcher> matchers, timestamp min_t,
+      timestamp max_t);
 
   [[nodiscard]] const head::head& memory() const { return head_; }
   [[nodiscard]] const wal::replay_report& replayed() const { return wal_->replayed(); }
@@ -156,6 +177,14 @@ class shard_engine {
   [[nodiscard]] expected<uint64_t> roll_up(tier target, timestamp through);
   [[nodiscard]] expected<std::vector<sample>> raw_samples(uint64_t series, timestamp min_t,
                                                           timestamp max_t);
+  [[nodiscard]] expected<std::vector<rollup::point>> rollup_points(uint64_t series, tier t,
+                                                                   timestamp min_t,
+                                                                   timestamp max_t);
+  struct tier_bounds;
+  [[nodiscard]] expected<tier_bounds> read_bounds(duration resolution);
+  [[nodiscard]] const tier_retention& retention_of(const labels& ls) const;
+  [[nodiscard]] expected<index::postings> series_in_range(std::span<const index::matcher> matchers,
+                                                          timestamp min_t, timestamp max_t);
   [[nodiscard]] expected<int64_t> apply_retention(timestamp now);
 
   std::unique_ptr<file_lock> lock_;  // first: released after everything else

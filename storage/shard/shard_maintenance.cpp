@@ -5,6 +5,7 @@
 
 #include "storage/chunk/codec.hpp"
 #include "storage/rollup/rollup.hpp"
+#include "storage/shard/catalog_keys.hpp"
 #include "storage/shard/shard_engine.hpp"
 
 namespace vigil {
@@ -14,10 +15,6 @@ using namespace std::chrono_literals;
 
 duration resolution(tier t) {
   return t == minute_tier ? duration{1min} : duration{1h};
-}
-
-std::string watermark_key(tier t) {
-  return "rolled_up_through." + std::to_string(t);
 }
 
 // The last window end at or before t.
@@ -34,7 +31,7 @@ expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
   const tier source = target == minute_tier ? raw_tier : minute_tier;
   through = floor_to(through, res);
   timestamp from;
-  auto mark = catalog_->meta_int(watermark_key(target));
+  auto mark = catalog_->meta_int(catalog_keys::rolled_up_through(target));
   if (!mark) return std::move(mark).error_value();
   if (*mark) {
     from = **mark;
@@ -89,15 +86,17 @@ expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
   // Blocks first, watermark second: a pass cut short between the two is
   // redone and replaces the same blocks (same key) rather than adding.
   if (auto err = catalog_->put_chunks(blocks)) return *err;
-  if (auto err = catalog_->set_meta(watermark_key(target), std::to_string(through))) return *err;
+  if (auto err =
+          catalog_->set_meta(catalog_keys::rolled_up_through(target), std::to_string(through)))
+    return *err;
   return points;
 }
 
 expected<int64_t> shard_engine::apply_retention(timestamp now) {
   // A tier's data goes only once the next tier has it.
-  auto raw_guard = catalog_->meta_int(watermark_key(minute_tier));
+  auto raw_guard = catalog_->meta_int(catalog_keys::rolled_up_through(minute_tier));
   if (!raw_guard) return std::move(raw_guard).error_value();
-  auto minute_guard = catalog_->meta_int(watermark_key(hour_tier));
+  auto minute_guard = catalog_->meta_int(catalog_keys::rolled_up_through(hour_tier));
   if (!minute_guard) return std::move(minute_guard).error_value();
   std::vector<const tier_retention*> keep_of;  // by series ref
   for (auto ref : head_.select({})) {
@@ -105,6 +104,10 @@ expected<int64_t> shard_engine::apply_retention(timestamp now) {
   }
   for (auto it = opts_.retention_rules.rbegin(); it != opts_.retention_rules.rend(); ++it)
     for (auto ref : head_.select(it->selector)) keep_of[ref] = &it->keep;  // first rule wins
+  // Recorded first: readers may then assume deleted what is not yet, which
+  // only sends them to a rollup early, never into a gap.
+  if (auto err = catalog_->set_meta(catalog_keys::retention_applied_at, std::to_string(now)))
+    return *err;
   int64_t deleted = 0;
   for (size_t ref = 0; ref < keep_of.size(); ++ref) {
     if (!keep_of[ref]) continue;
@@ -140,7 +143,7 @@ expected<maintenance_report> shard_engine::maintain(timestamp now) {
   auto minutes = roll_up(minute_tier, through);
   if (!minutes) return std::move(minutes).error_value();
   report.points_1m = *minutes;
-  auto mark = catalog_->meta_int(watermark_key(minute_tier));
+  auto mark = catalog_->meta_int(catalog_keys::rolled_up_through(minute_tier));
   if (!mark) return std::move(mark).error_value();
   if (*mark) {
     auto hours = roll_up(hour_tier, **mark);

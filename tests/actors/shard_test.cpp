@@ -68,6 +68,12 @@ TEST_CASE_METHOD(fixture, "a write is acknowledged once durable, then readable",
     auto got = ask<std::vector<series_data>>(shard, select_atom::value, req);
     REQUIRE(got.size() == 1);
     CHECK(got[0].samples.back().v == 0);
+    label_request names{{}, {}, 0, INT64_MAX};
+    CHECK(ask<std::vector<std::string>>(shard, labels_atom::value, names) ==
+          std::vector<std::string>{"__name__", "job"});
+    label_request jobs{"job", {}, 0, INT64_MAX};
+    CHECK(ask<std::vector<std::string>>(shard, labels_atom::value, jobs) ==
+          std::vector<std::string>{"a", "b"});
     auto status = ask<shard_status>(shard, status_atom::value);
     CHECK(status.shard == 7);
     CHECK(status.head.series == 2);

@@ -164,3 +164,100 @@ TEST_CASE("maintenance checkpoints the WAL every interval", "[shard]") {
   REQUIRE(f.engine->maintain(start + 3 * day + 3600 * 1000 + 2000));  // an hour later: flushes
   CHECK(f.engine->persisted().usage()->at(0).samples == before + 1);
 }
+
+namespace {
+
+// Samples a selection stands for, over every tier: (count, sum).
+std::pair<uint64_t, double> totals(const series_data& d) {
+  uint64_t count = d.samples.size();
+  double sum = 0;
+  for (const auto& s : d.samples) sum += s.v;
+  for (const auto* points : {&d.minutes, &d.hours})
+    for (const auto& p : *points) count += p.count, sum += p.sum;
+  return {count, sum};
+}
+
+series_data select_one(shard_engine& e, const char* name, duration resolution = duration{0}) {
+  const std::vector<index::matcher> m{
+      *index::matcher::make(index::match_op::equal, "__name__", name)};
+  auto got = e.select(m, INT64_MIN, INT64_MAX, resolution);
+  REQUIRE(got);
+  REQUIRE(got->size() == 1);
+  return std::move(got->front());
+}
+
+}  // namespace
+
+TEST_CASE("a selection reads each stretch of time from the finest tier that still holds it",
+          "[shard][retention]") {
+  shard_options opts;
+  opts.retention = {.raw = 48h, .rollup_1m = 72h, .rollup_1h = 365 * 24h};
+  opts.retention_rules.push_back(
+      {{*index::matcher::make(index::match_op::regex, "__name__", "debug_.*")},
+       {.raw = 24h, .rollup_1m = 24h, .rollup_1h = 48h}});
+  fixture f{opts};
+  const timestamp now = start + 4 * day;
+  REQUIRE(f.engine->maintain(now));
+
+  // Default retention: hours up to 72 h ago, minutes up to 48 h ago, raw since.
+  auto c = select_one(*f.engine, "c");
+  REQUIRE_FALSE(c.hours.empty());
+  REQUIRE_FALSE(c.minutes.empty());
+  REQUIRE_FALSE(c.samples.empty());
+  CHECK(c.hours.back().t == now - 72 * 3600 * 1000);
+  CHECK(c.minutes.front().t == c.hours.back().t + 60000);
+  CHECK(c.minutes.back().t == now - 48 * 3600 * 1000);
+  CHECK(c.samples.front().t > c.minutes.back().t);
+  // Nothing lost or counted twice across the tiers.
+  double raw_sum = 0;
+  for (const auto& s : f.raw) raw_sum += s.v;
+  auto [count, sum] = totals(c);
+  CHECK(count == f.raw.size());
+  CHECK(std::abs(sum - raw_sum) <= 1e-9 * raw_sum);
+
+  // The rule's series keeps only hour points (of the last 48 h, by block).
+  auto debug = select_one(*f.engine, "debug_c");
+  CHECK(debug.samples.empty());
+  CHECK(debug.minutes.empty());
+  REQUIRE_FALSE(debug.hours.empty());
+  const timestamp covered_from = debug.hours.front().t - 3600 * 1000;
+  const auto kept = std::count_if(f.raw.begin(), f.raw.end(),
+                                  [&](const sample& s) { return s.t > covered_from; });
+  CHECK(totals(debug).first == static_cast<uint64_t>(kept));
+}
+
+TEST_CASE("a coarse reader gets rollups wherever they are built, raw data after",
+          "[shard][rollup]") {
+  fixture f;
+  const timestamp now = start + 3 * day + 4 * 3600 * 1000;
+  REQUIRE(f.engine->maintain(now));
+  // Appended after the rollups: newer than every watermark.
+  REQUIRE(f.engine->write(std::vector<series_write>{{series("c"), {{now, 1e6}}}}));
+
+  CHECK(select_one(*f.engine, "c").hours.empty());  // raw still exists: raw wins
+  auto hourly = select_one(*f.engine, "c", 1h);
+  CHECK(hourly.hours.size() == 3 * 24);
+  CHECK(hourly.minutes.empty());
+  CHECK(hourly.samples == std::vector<sample>{{now, 1e6}});
+  auto minutely = select_one(*f.engine, "c", 5min);
+  CHECK(minutely.hours.empty());
+  CHECK(minutely.minutes.size() == 3 * 24 * 60);
+  CHECK(totals(minutely).first == f.raw.size() + 1);
+}
+
+TEST_CASE("label names and values count only series with data in the range", "[shard]") {
+  fixture f;  // "c" and "debug_c" over three days, persisted
+  const timestamp later = start + 10 * day;
+  REQUIRE(f.engine->write(std::vector<series_write>{
+      {*labels::from({{"__name__", "late"}, {"zone", "z1"}}), {{later, 1}}}}));
+  const std::vector<index::matcher> any;
+  CHECK(*f.engine->label_names(any, later, later) == std::vector<std::string>{"__name__", "zone"});
+  CHECK(*f.engine->label_names(any, start, start + day) ==
+        std::vector<std::string>{"__name__", "job"});
+  CHECK(*f.engine->label_values("__name__", any, INT64_MIN, INT64_MAX) ==
+        std::vector<std::string>{"c", "debug_c", "late"});
+  const std::vector<index::matcher> job{*index::matcher::make(index::match_op::equal, "job", "j")};
+  CHECK(*f.engine->label_values("__name__", job, start, start + day) ==
+        std::vector<std::string>{"c", "debug_c"});
+  CHECK(f.engine->label_values("zone", any, start, start + day)->empty());
+}
