@@ -1,6 +1,7 @@
 #include "storage/persist/catalog.hpp"
 
 #include <charconv>
+#include <set>
 
 #include "storage/chunk/byte_stream.hpp"
 
@@ -253,16 +254,41 @@ expected<std::vector<catalog::tier_usage>> catalog::usage() {
 std::optional<error> catalog::check_integrity() {
   auto stmt = db_.prepare("PRAGMA quick_check");
   if (!stmt) return stmt.error_value();
-  std::string problems;
+  std::vector<std::string> problems;
+  std::set<int64_t> pages;  // named by the problems, for byte offsets
   while (true) {
     auto row = stmt->step();
-    if (!row) return row.error_value();
+    if (!row) {
+      // Damage bad enough stops the check itself: report it with the rest.
+      if (row.error_value().code != errc::corruption) return row.error_value();
+      problems.push_back(row.error_value().message);
+      break;
+    }
     if (!*row) break;
-    auto line = stmt->column_text(0);
-    if (line != "ok") problems += (problems.empty() ? "" : "; ") + std::string{line};
+    const std::string_view text = stmt->column_text(0);
+    if (text == "ok") continue;
+    problems.emplace_back(text.substr(0, text.find('\n')));
+    // SQLite words them "... page 15 cell 3: ...", several per row.
+    for (size_t at = text.find("page "); at != text.npos; at = text.find("page ", at + 5)) {
+      int64_t page = 0;
+      auto [end, ec] = std::from_chars(text.data() + at + 5, text.data() + text.size(), page);
+      if (ec == std::errc{} && page > 0) pages.insert(page);
+    }
   }
   if (problems.empty()) return std::nullopt;
-  return error{errc::corruption, "sqlite " + db_.path() + ": integrity check: " + problems};
+  auto page_size = db_.prepare("PRAGMA page_size");
+  if (!page_size) return page_size.error_value();
+  auto row = page_size->step();
+  if (!row) return row.error_value();
+  const int64_t size = *row ? page_size->column_int(0) : 0;
+  std::string where;
+  for (int64_t page : pages)
+    where += (where.empty() ? "" : ", ") + std::to_string(page) + " (offset " +
+             std::to_string((page - 1) * size) + ")";
+  return error{errc::corruption,
+               "sqlite " + db_.path() + ": integrity check found " +
+                   std::to_string(problems.size()) + " problem(s)" +
+                   (where.empty() ? "" : " on page(s) " + where) + "; first: " + problems.front()};
 }
 
 }  // namespace vigil::persist

@@ -81,3 +81,33 @@ def test_flush_and_status_say_which_shards_are_restarting(start_vigild, tmp_path
     while v.post("/api/v1/admin/flush", body=b"")[0] != 200:
         assert time.monotonic() < deadline, "shard-1 did not come back"
     assert v.proc.poll() is None
+
+
+def test_damaged_page_inside_a_readable_database_is_reported(start_vigild, tmp_path):
+    import sqlite3
+
+    v = start_vigild(config=CONFIG)
+    data = tmp_path / "data0"
+    v.stop()
+    db0 = data / "shard-0" / "shard.db"
+    # Enough rows for a multi-page table, then one of its pages overwritten.
+    with sqlite3.connect(db0) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                         ((f"filler.{i}", "x" * 200) for i in range(400)))
+    page_size = 4096
+    pages = db0.stat().st_size // page_size
+    assert pages > 8
+    damaged = pages // 2
+    with open(db0, "r+b") as f:
+        f.seek((damaged - 1) * page_size + 16)
+        f.write(b"\xff" * 64)
+
+    v2 = start_vigild(config=CONFIG, data_dir=data)
+    line = v2.await_log(r"msg=\"database damaged\" shard=shard-0")
+    offset = (damaged - 1) * page_size
+    assert str(db0) in line and f"page(s) {damaged} (offset {offset})" in line, line
+    status, _, _ = v2.get("/-/ready")
+    assert status == 200
+    status, _, body = v2.get("/api/v1/status/tsdb")
+    assert status == 200, body
