@@ -12,15 +12,14 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/dataset.hpp"
 #include "storage/chunk/codec.hpp"
 #include "storage/chunk/xor_chunk.hpp"
 
@@ -194,31 +193,26 @@ void print_table(size_t block, const std::vector<variant>& vs, const std::vector
 
 int main(int argc, char** argv) {
   const options opt = parse_args(argc, argv);
-  std::ifstream in(opt.dir + "/data.vm.jsonl");
-  if (opt.dir.empty() || !in) {
-    std::cerr << "usage: chunk_bytes DATASET_DIR [--blocks 120,480] [--jitter MS] [--every N]\n";
-    return 2;
-  }
   const auto vs = variants();
   std::map<size_t, std::vector<tally>> tallies;
   for (size_t b : opt.blocks) tallies[b].resize(vs.size());
   std::mt19937_64 rng{42};
   std::uniform_int_distribution<int64_t> jitter{-opt.jitter, opt.jitter};
   uint64_t series = 0;
-  std::string line;
-  for (size_t index = 0; std::getline(in, line); ++index) {
-    if (index % opt.every != 0) continue;
-    const auto j = nlohmann::json::parse(line);
-    const auto& ts = j["timestamps"];
-    const auto& vals = j["values"];
-    std::vector<sample> samples(ts.size());
-    for (size_t i = 0; i < samples.size(); ++i)
-      samples[i] = {ts[i].get<int64_t>() + jitter(rng), vals[i].get<double>()};
-    ++series;
-    for (auto& [block, t] : tallies)
-      for (size_t at = 0; block <= samples.size() && at < samples.size(); at += block)
-        measure(j["metric"]["__name__"].get<std::string>(),
-                std::span{samples}.subspan(at, std::min(block, samples.size() - at)), vs, t);
+  size_t index = 0;
+  const bool read =
+      bench::for_each_series(opt.dir, [&](const labels& ls, std::vector<sample>& samples) {
+        if (index++ % opt.every != 0) return;
+        for (auto& s : samples) s.t += jitter(rng);
+        ++series;
+        for (auto& [block, t] : tallies)
+          for (size_t at = 0; block <= samples.size() && at < samples.size(); at += block)
+            measure(std::string{ls.metric_name()},
+                    std::span{samples}.subspan(at, std::min(block, samples.size() - at)), vs, t);
+      });
+  if (!read) {
+    std::cerr << "usage: chunk_bytes DATASET_DIR [--blocks 120,480] [--jitter MS] [--every N]\n";
+    return 2;
   }
   std::printf(
       "%llu series from %s, timestamp jitter ±%lld ms; 'default' weighs the families "

@@ -8,8 +8,14 @@
 namespace vigil::persist {
 namespace {
 
+constexpr std::string_view meta_schema =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+// Blocks live in a rowid table: its rows keep up to a page of payload in
+// place and spill the rest into full overflow pages, where a WITHOUT ROWID
+// table spills every row over about a quarter page into a mostly empty
+// overflow page (twice the bytes on disk for 1 KB blocks).
 constexpr std::string_view schema = R"(
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, labels BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS chunks(
   series_id INTEGER NOT NULL,
@@ -17,9 +23,24 @@ CREATE TABLE IF NOT EXISTS chunks(
   min_t INTEGER NOT NULL,
   max_t INTEGER NOT NULL,
   samples INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  PRIMARY KEY(series_id, tier, min_t)) WITHOUT ROWID;
+  data BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_series ON chunks(series_id, tier, min_t);
 CREATE INDEX IF NOT EXISTS chunks_by_tier_end ON chunks(tier, max_t);
+)";
+
+// Version 1 kept blocks in a WITHOUT ROWID table.
+constexpr std::string_view from_version_1 = R"(
+ALTER TABLE chunks RENAME TO chunks_v1;
+DROP INDEX chunks_by_tier_end;
+CREATE TABLE chunks(
+  series_id INTEGER NOT NULL,
+  tier INTEGER NOT NULL,
+  min_t INTEGER NOT NULL,
+  max_t INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  data BLOB NOT NULL);
+INSERT INTO chunks SELECT series_id, tier, min_t, max_t, samples, data FROM chunks_v1;
+DROP TABLE chunks_v1;
 )";
 
 }  // namespace
@@ -57,17 +78,27 @@ expected<labels> decode_labels(std::span<const uint8_t> data) {
 expected<catalog> catalog::open(const std::string& path) {
   auto db = database::open(path);
   if (!db) return std::move(db).error_value();
-  if (auto err = db->exec(schema)) return *err;
+  if (auto err = db->exec(meta_schema)) return *err;
   catalog c{std::move(*db)};
   auto version = c.meta_int("schema_version");
   if (!version) return std::move(version).error_value();
-  if (!*version) {
-    if (auto err = c.set_meta("schema_version", std::to_string(schema_version))) return *err;
-  } else if (**version > schema_version) {
+  if (*version > schema_version) {
     return error{errc::invalid_argument, "sqlite " + path + ": schema version " +
                                              std::to_string(**version) +
                                              " is newer than this vigil understands (" +
                                              std::to_string(schema_version) + ")"};
+  }
+  {
+    transaction tx{c.db_};
+    if (tx.begin_error()) return *tx.begin_error();
+    if (*version == 1) {
+      if (auto err = c.db_.exec(from_version_1)) return *err;
+    }
+    if (auto err = c.db_.exec(schema)) return *err;
+    if (*version != schema_version) {
+      if (auto err = c.set_meta("schema_version", std::to_string(schema_version))) return *err;
+    }
+    if (auto err = tx.commit()) return *err;
   }
   return c;
 }
@@ -85,9 +116,19 @@ std::optional<error> catalog::put_series(std::span<const series_record> series) 
   return tx.commit();
 }
 
-std::optional<error> catalog::put_chunks(std::span<const chunk_record> chunks) {
+std::optional<error> catalog::put_chunks(std::span<const chunk_record> chunks,
+                                         std::span<const block_key> replaced) {
   transaction tx{db_};
   if (tx.begin_error()) return tx.begin_error();
+  if (!replaced.empty()) {
+    auto del = db_.prepare("DELETE FROM chunks WHERE series_id = ? AND tier = ? AND min_t = ?");
+    if (!del) return del.error_value();
+    for (const auto& k : replaced) {
+      del->bind(1, static_cast<int64_t>(k.series_id)).bind(2, static_cast<int64_t>(k.tier));
+      del->bind(3, k.min_t);
+      if (auto err = del->run()) return err;
+    }
+  }
   auto stmt = db_.prepare(
       "INSERT OR REPLACE INTO chunks(series_id, tier, min_t, max_t, samples, data) "
       "VALUES(?, ?, ?, ?, ?, ?)");
@@ -267,7 +308,11 @@ std::optional<error> catalog::check_integrity() {
     if (!*row) break;
     const std::string_view text = stmt->column_text(0);
     if (text == "ok") continue;
-    problems.emplace_back(text.substr(0, text.find('\n')));
+    // The first problem, without SQLite's "*** in database main ***" line.
+    std::string_view first = text;
+    if (first.starts_with("***") && first.find('\n') != first.npos)
+      first.remove_prefix(first.find('\n') + 1);
+    problems.emplace_back(first.substr(0, first.find('\n')));
     // SQLite words them "... page 15 cell 3: ...", several per row.
     for (size_t at = text.find("page "); at != text.npos; at = text.find("page ", at + 5)) {
       int64_t page = 0;
@@ -285,10 +330,10 @@ std::optional<error> catalog::check_integrity() {
   for (int64_t page : pages)
     where += (where.empty() ? "" : ", ") + std::to_string(page) + " (offset " +
              std::to_string((page - 1) * size) + ")";
-  return error{errc::corruption,
-               "sqlite " + db_.path() + ": integrity check found " +
-                   std::to_string(problems.size()) + " problem(s)" +
-                   (where.empty() ? "" : " on page(s) " + where) + "; first: " + problems.front()};
+  return error{errc::corruption, "sqlite " + db_.path() + ": integrity check found " +
+                                     std::to_string(problems.size()) + " problem(s)" +
+                                     (where.empty() ? "" : " on page(s) " + where) +
+                                     "; first: " + problems.front()};
 }
 
 }  // namespace vigil::persist

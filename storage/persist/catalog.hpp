@@ -25,7 +25,7 @@
 namespace vigil::persist {
 
 /// The schema version written to meta; opening a newer one is an error.
-inline constexpr int64_t schema_version = 1;
+inline constexpr int64_t schema_version = 2;
 
 struct chunk_record {
   uint64_t series_id = 0;
@@ -34,6 +34,13 @@ struct chunk_record {
   int64_t max_t = 0;
   uint32_t samples = 0;
   std::vector<uint8_t> data;
+};
+
+/// What identifies a block.
+struct block_key {
+  uint64_t series_id = 0;
+  uint8_t tier = 0;
+  int64_t min_t = 0;
 };
 
 struct series_record {
@@ -48,9 +55,11 @@ class catalog {
 
   /// Stores label sets of series (ids already present are left alone).
   [[nodiscard]] std::optional<error> put_series(std::span<const series_record> series);
-  /// Stores blocks in one transaction; a block with the same (series, tier,
-  /// min_t) replaces the old one, so re-running an interrupted job is safe.
-  [[nodiscard]] std::optional<error> put_chunks(std::span<const chunk_record> chunks);
+  /// Stores blocks and deletes the `replaced` ones in one transaction; a
+  /// block with the same (series, tier, min_t) replaces the old one, so
+  /// re-running an interrupted job is safe.
+  [[nodiscard]] std::optional<error> put_chunks(std::span<const chunk_record> chunks,
+                                                std::span<const block_key> replaced = {});
 
   /// Every stored series.
   [[nodiscard]] expected<std::vector<series_record>> all_series();

@@ -38,10 +38,14 @@ expected<database> database::open(const std::string& path, bool read_only) {
   sqlite3_busy_timeout(raw, 5000);
   sqlite3_extended_result_codes(raw, 1);
   if (!read_only) {
-    // WAL: readers see the last commit while the writer works. NORMAL
-    // synchronous is durable across process crashes; our own WAL covers
-    // the rest.
-    if (auto err = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")) return *err;
+    // 16 KiB pages (for a new file; an existing one keeps its size): with
+    // blocks of about a kilobyte, SQLite leaves 30 % of 4 KiB pages empty
+    // and 3 % of 16 KiB ones. WAL: readers see the last commit while the
+    // writer works. NORMAL synchronous is durable across process crashes;
+    // our own WAL covers the rest.
+    if (auto err = db.exec("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
+                           "PRAGMA synchronous=NORMAL;"))
+      return *err;
   }
   return db;
 }

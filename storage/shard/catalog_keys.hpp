@@ -14,6 +14,9 @@ namespace vigil::catalog_keys {
   return "rolled_up_through." + std::to_string(t);
 }
 
+/// The end of the last window whose raw blocks were merged.
+inline constexpr const char* compacted_through = "compacted_through";
+
 /// The `now` of the latest retention pass, recorded before it deletes:
 /// with the retention settings it bounds what may be gone from each tier.
 inline constexpr const char* retention_applied_at = "retention_applied_at";

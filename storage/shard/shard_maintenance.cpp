@@ -92,6 +92,69 @@ expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
   return points;
 }
 
+// Merges each series' raw blocks that start in the same aligned window of
+// `block_span` into one block, for windows in (watermark, through]. Each
+// merged block replaces its parts in one transaction, so a pass cut short
+// anywhere leaves every sample stored exactly once, and a redone pass finds
+// those windows already merged. (The parts are deleted before the merged
+// block is written, which may reuse the first part's key.)
+expected<uint64_t> shard_engine::compact(timestamp through) {
+  const duration span = opts_.block_span;
+  through = floor_to(through, span);
+  timestamp from;
+  auto mark = catalog_->meta_int(catalog_keys::compacted_through);
+  if (!mark) return std::move(mark).error_value();
+  if (*mark) {
+    from = **mark;
+  } else {
+    auto first = catalog_->first_time(raw_tier);
+    if (!first) return std::move(first).error_value();
+    if (!*first) return uint64_t{0};
+    from = floor_to(**first - 1, span);
+  }
+  if (through <= from) return uint64_t{0};
+  auto series = catalog_->series_with_blocks(raw_tier, from + 1, through);
+  if (!series) return std::move(series).error_value();
+  std::vector<persist::chunk_record> merged;
+  std::vector<persist::block_key> parts;
+  std::vector<sample> samples;
+  uint64_t count = 0;
+  for (uint64_t id : *series) {
+    auto blocks = catalog_->chunks(id, raw_tier, from + 1, through);
+    if (!blocks) return std::move(blocks).error_value();
+    for (auto first = blocks->begin(); first != blocks->end();) {
+      if (first->min_t <= from) {  // an earlier window's
+        ++first;
+        continue;
+      }
+      const timestamp end = rollup::window_end(first->min_t, span);
+      auto last = std::find_if(first, blocks->end(), [&](const auto& b) { return b.min_t > end; });
+      if (last - first > 1) {
+        samples.clear();
+        for (auto b = first; b != last; ++b) {
+          auto n = decode_block_into(b->data, samples);
+          if (!n) return std::move(n).error_value();
+          parts.push_back({id, raw_tier, b->min_t});
+        }
+        keep_one_per_timestamp(samples);
+        merged.push_back({id, raw_tier, samples.front().t, samples.back().t,
+                          static_cast<uint32_t>(samples.size()), encode_block(samples)});
+        count += static_cast<uint64_t>(last - first);
+      }
+      first = last;
+    }
+    if (merged.size() >= 1024) {  // bounds the memory of a long first pass
+      if (auto err = catalog_->put_chunks(merged, parts)) return *err;
+      merged.clear();
+      parts.clear();
+    }
+  }
+  if (auto err = catalog_->put_chunks(merged, parts)) return *err;
+  if (auto err = catalog_->set_meta(catalog_keys::compacted_through, std::to_string(through)))
+    return *err;
+  return count;
+}
+
 expected<int64_t> shard_engine::apply_retention(timestamp now) {
   // A tier's data goes only once the next tier has it.
   auto raw_guard = catalog_->meta_int(catalog_keys::rolled_up_through(minute_tier));
@@ -136,10 +199,13 @@ expected<maintenance_report> shard_engine::maintain(timestamp now) {
   // Series that stopped receiving samples would keep their open chunk (and
   // hold rollups back) forever: persist those now.
   if (auto err = persist(head_.cut_idle(now - opts_.rollup_delay.count() / 2))) return *err;
-  // Roll up only what is persisted: nothing at or after the oldest sample
-  // still in memory.
+  // Merge and roll up only what is persisted: nothing at or after the
+  // oldest sample still in memory.
   timestamp through = now - opts_.rollup_delay.count();
   if (auto oldest = head_.oldest_in_memory()) through = std::min(through, *oldest - 1);
+  auto merged = compact(through);
+  if (!merged) return std::move(merged).error_value();
+  report.blocks_merged = *merged;
   auto minutes = roll_up(minute_tier, through);
   if (!minutes) return std::move(minutes).error_value();
   report.points_1m = *minutes;

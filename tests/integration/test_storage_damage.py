@@ -94,8 +94,8 @@ def test_damaged_page_inside_a_readable_database_is_reported(start_vigild, tmp_p
     with sqlite3.connect(db0) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
-                         ((f"filler.{i}", "x" * 200) for i in range(400)))
-    page_size = 4096
+                         ((f"filler.{i}", "x" * 200) for i in range(2000)))
+    page_size = int.from_bytes(db0.read_bytes()[16:18], "big")  # SQLite's header
     pages = db0.stat().st_size // page_size
     assert pages > 8
     damaged = pages // 2
