@@ -14,8 +14,10 @@ namespace vigil::catalog_keys {
   return "rolled_up_through." + std::to_string(t);
 }
 
-/// The end of the last window whose raw blocks were merged.
-inline constexpr const char* compacted_through = "compacted_through";
+/// The end of the last window whose blocks of tier `t` were merged.
+[[nodiscard]] inline std::string compacted_through(tier t) {
+  return "compacted_through." + std::to_string(t);
+}
 
 /// The `now` of the latest retention pass, recorded before it deletes:
 /// with the retention settings it bounds what may be gone from each tier.

@@ -58,7 +58,8 @@ struct shard_options {
   /// Raw data older than this is persisted and final: rollups cover it.
   duration rollup_delay = std::chrono::hours{3};
   /// Maintenance merges a series' final raw blocks within aligned windows
-  /// of this length into one block: fewer rows, better compression.
+  /// of this length into one block: fewer rows, better compression. (The
+  /// rollup tiers' blocks are merged per day and per week.)
   duration block_span = std::chrono::hours{6};
   /// How often maintenance flushes and checkpoints the WAL, bounding its
   /// size and the replay at start.
@@ -67,9 +68,9 @@ struct shard_options {
 
 /// What one maintenance pass did.
 struct maintenance_report {
-  uint64_t points_1m = 0;  ///< minute rollup points written
-  uint64_t points_1h = 0;  ///< hour rollup points written
-  uint64_t blocks_merged = 0;  ///< raw blocks merged into larger ones
+  uint64_t points_1m = 0;      ///< minute rollup points written
+  uint64_t points_1h = 0;      ///< hour rollup points written
+  uint64_t blocks_merged = 0;  ///< blocks merged into larger ones (every tier)
   int64_t blocks_deleted = 0;
 };
 
@@ -136,8 +137,8 @@ class shard_engine {
   [[nodiscard]] std::optional<error> flush();
 
   /// Every `checkpoint_interval` flushes (bounding the WAL), then merges
-  /// final raw blocks into `block_span` windows, builds minute and hour rollups of the data older than `rollup_delay`
-  /// and deletes what is past its tier's retention (per-metric rules win),
+  /// final raw blocks into `block_span` windows, builds minute and hour rollups of the data older
+  /// than `rollup_delay` and deletes what is past its tier's retention (per-metric rules win),
   /// never deleting a tier's data before the next tier has rolled it up.
   /// Progress is kept in the catalog; a pass interrupted anywhere is redone
   /// without double counting.
@@ -179,7 +180,7 @@ class shard_engine {
   [[nodiscard]] std::optional<error> replay_record(const wal::replayed_record& r);
   [[nodiscard]] std::optional<error> persist(std::vector<head::cut_chunk> chunks);
   [[nodiscard]] expected<uint64_t> roll_up(tier target, timestamp through);
-  [[nodiscard]] expected<uint64_t> compact(timestamp through);
+  [[nodiscard]] expected<uint64_t> compact(tier t, timestamp through);
   [[nodiscard]] expected<std::vector<sample>> raw_samples(uint64_t series, timestamp min_t,
                                                           timestamp max_t);
   [[nodiscard]] expected<std::vector<rollup::point>> rollup_points(uint64_t series, tier t,

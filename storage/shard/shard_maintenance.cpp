@@ -23,6 +23,43 @@ timestamp floor_to(timestamp t, duration res) {
   return end == t ? t : end - res.count();
 }
 
+// One block holding the data of `parts` (one series and tier, by min_t);
+// where parts overlap, the earlier part's sample or point wins.
+expected<persist::chunk_record> merge_blocks(std::span<const persist::chunk_record> parts) {
+  const auto& first = parts.front();
+  if (first.tier == raw_tier) {
+    std::vector<sample> samples;
+    for (const auto& b : parts) {
+      auto n = decode_block_into(b.data, samples);
+      if (!n) return std::move(n).error_value();
+    }
+    keep_one_per_timestamp(samples);
+    return persist::chunk_record{first.series_id,
+                                 first.tier,
+                                 samples.front().t,
+                                 samples.back().t,
+                                 static_cast<uint32_t>(samples.size()),
+                                 encode_block(samples)};
+  }
+  std::vector<rollup::point> points;
+  for (const auto& b : parts) {
+    auto decoded = rollup::decode_points(b.data);
+    if (!decoded) return std::move(decoded).error_value();
+    points.insert(points.end(), decoded->begin(), decoded->end());
+  }
+  auto by_time = [](const auto& a, const auto& b) { return a.t < b.t; };
+  std::stable_sort(points.begin(), points.end(), by_time);
+  points.erase(std::unique(points.begin(), points.end(),
+                           [](const auto& a, const auto& b) { return a.t == b.t; }),
+               points.end());
+  return persist::chunk_record{first.series_id,
+                               first.tier,
+                               points.front().t,
+                               points.back().t,
+                               static_cast<uint32_t>(points.size()),
+                               rollup::encode_points(points)};
+}
+
 }  // namespace
 
 // Rolls the source tier up into `target` for windows in (watermark, through].
@@ -92,35 +129,35 @@ expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
   return points;
 }
 
-// Merges each series' raw blocks that start in the same aligned window of
-// `block_span` into one block, for windows in (watermark, through]. Each
-// merged block replaces its parts in one transaction, so a pass cut short
-// anywhere leaves every sample stored exactly once, and a redone pass finds
-// those windows already merged. (The parts are deleted before the merged
-// block is written, which may reuse the first part's key.)
-expected<uint64_t> shard_engine::compact(timestamp through) {
-  const duration span = opts_.block_span;
+// Merges each series' blocks of tier `t` that start in the same aligned
+// window of the tier's block span into one block, for windows in
+// (watermark, through]. Each merged block replaces its parts in one
+// transaction, so a pass cut short anywhere leaves everything stored
+// exactly once, and a redone pass finds those windows already merged. (The
+// parts are deleted before the merged block is written, which may reuse
+// the first part's key.)
+expected<uint64_t> shard_engine::compact(tier t, timestamp through) {
+  const duration span = t == raw_tier ? opts_.block_span : t == minute_tier ? 24h : 7 * 24h;
   through = floor_to(through, span);
   timestamp from;
-  auto mark = catalog_->meta_int(catalog_keys::compacted_through);
+  auto mark = catalog_->meta_int(catalog_keys::compacted_through(t));
   if (!mark) return std::move(mark).error_value();
   if (*mark) {
     from = **mark;
   } else {
-    auto first = catalog_->first_time(raw_tier);
+    auto first = catalog_->first_time(t);
     if (!first) return std::move(first).error_value();
     if (!*first) return uint64_t{0};
     from = floor_to(**first - 1, span);
   }
   if (through <= from) return uint64_t{0};
-  auto series = catalog_->series_with_blocks(raw_tier, from + 1, through);
+  auto series = catalog_->series_with_blocks(t, from + 1, through);
   if (!series) return std::move(series).error_value();
   std::vector<persist::chunk_record> merged;
   std::vector<persist::block_key> parts;
-  std::vector<sample> samples;
   uint64_t count = 0;
   for (uint64_t id : *series) {
-    auto blocks = catalog_->chunks(id, raw_tier, from + 1, through);
+    auto blocks = catalog_->chunks(id, t, from + 1, through);
     if (!blocks) return std::move(blocks).error_value();
     for (auto first = blocks->begin(); first != blocks->end();) {
       if (first->min_t <= from) {  // an earlier window's
@@ -130,15 +167,10 @@ expected<uint64_t> shard_engine::compact(timestamp through) {
       const timestamp end = rollup::window_end(first->min_t, span);
       auto last = std::find_if(first, blocks->end(), [&](const auto& b) { return b.min_t > end; });
       if (last - first > 1) {
-        samples.clear();
-        for (auto b = first; b != last; ++b) {
-          auto n = decode_block_into(b->data, samples);
-          if (!n) return std::move(n).error_value();
-          parts.push_back({id, raw_tier, b->min_t});
-        }
-        keep_one_per_timestamp(samples);
-        merged.push_back({id, raw_tier, samples.front().t, samples.back().t,
-                          static_cast<uint32_t>(samples.size()), encode_block(samples)});
+        auto block = merge_blocks({first, last});
+        if (!block) return std::move(block).error_value();
+        merged.push_back(std::move(*block));
+        for (auto b = first; b != last; ++b) parts.push_back({id, t, b->min_t});
         count += static_cast<uint64_t>(last - first);
       }
       first = last;
@@ -150,7 +182,7 @@ expected<uint64_t> shard_engine::compact(timestamp through) {
     }
   }
   if (auto err = catalog_->put_chunks(merged, parts)) return *err;
-  if (auto err = catalog_->set_meta(catalog_keys::compacted_through, std::to_string(through)))
+  if (auto err = catalog_->set_meta(catalog_keys::compacted_through(t), std::to_string(through)))
     return *err;
   return count;
 }
@@ -203,7 +235,7 @@ expected<maintenance_report> shard_engine::maintain(timestamp now) {
   // oldest sample still in memory.
   timestamp through = now - opts_.rollup_delay.count();
   if (auto oldest = head_.oldest_in_memory()) through = std::min(through, *oldest - 1);
-  auto merged = compact(through);
+  auto merged = compact(raw_tier, through);
   if (!merged) return std::move(merged).error_value();
   report.blocks_merged = *merged;
   auto minutes = roll_up(minute_tier, through);
@@ -215,6 +247,16 @@ expected<maintenance_report> shard_engine::maintain(timestamp now) {
     auto hours = roll_up(hour_tier, **mark);
     if (!hours) return std::move(hours).error_value();
     report.points_1h = *hours;
+  }
+  // Each pass adds a few points per series: merge them into day (minute
+  // tier) and week (hour tier) blocks once those windows are complete.
+  for (tier t : {minute_tier, hour_tier}) {
+    auto done = catalog_->meta_int(catalog_keys::rolled_up_through(t));
+    if (!done) return std::move(done).error_value();
+    if (!*done) continue;
+    auto n = compact(t, **done);
+    if (!n) return std::move(n).error_value();
+    report.blocks_merged += *n;
   }
   auto deleted = apply_retention(now);
   if (!deleted) return std::move(deleted).error_value();
