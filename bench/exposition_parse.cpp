@@ -83,26 +83,25 @@ struct payload {
 
 payload node_payload(exposition_format format) {
   payload_writer w{format};
-  static constexpr const char* modes[] = {"idle", "iowait", "irq", "nice",
-                                          "softirq", "steal", "system", "user"};
+  static constexpr const char* modes[] = {"idle",    "iowait", "irq",    "nice",
+                                          "softirq", "steal",  "system", "user"};
   w.family("node_cpu_seconds_total", "counter", "Seconds the CPUs spent in each mode.");
   for (int cpu = 0; cpu < 32; ++cpu)
     for (const char* mode : modes)
       w.sample("node_cpu_seconds_total",
-               "cpu=\"" + std::to_string(cpu) + "\",mode=\"" + mode + "\"",
-               123456.78 + cpu * 11.5);
+               "cpu=\"" + std::to_string(cpu) + "\",mode=\"" + mode + "\"", 123456.78 + cpu * 11.5);
   for (const char* dir : {"receive", "transmit"})
-    for (const char* what : {"bytes", "packets", "errs", "drop", "fifo", "frame", "compressed",
-                             "multicast"}) {
+    for (const char* what :
+         {"bytes", "packets", "errs", "drop", "fifo", "frame", "compressed", "multicast"}) {
       auto name = std::string("node_network_") + dir + "_" + what + "_total";
       w.family(name, "counter", "Network device statistic.");
       for (int dev = 0; dev < 24; ++dev)
         w.sample(name, "device=\"eth" + std::to_string(dev) + "\"", 9.87654321e9 + dev);
     }
-  for (const char* what : {"reads_completed", "reads_merged", "read_bytes", "read_time_seconds",
-                           "writes_completed", "writes_merged", "written_bytes",
-                           "write_time_seconds", "io_time_seconds", "io_time_weighted_seconds",
-                           "discards_completed", "flush_requests"}) {
+  for (const char* what :
+       {"reads_completed", "reads_merged", "read_bytes", "read_time_seconds", "writes_completed",
+        "writes_merged", "written_bytes", "write_time_seconds", "io_time_seconds",
+        "io_time_weighted_seconds", "discards_completed", "flush_requests"}) {
     auto name = std::string("node_disk_") + what + "_total";
     w.family(name, "counter", "Disk statistic.");
     for (int dev = 0; dev < 16; ++dev)
