@@ -97,7 +97,8 @@ void head::add_series(series_ref ref, const labels& ls, symbol tenant) {
     s.label_symbols.emplace_back(symbols_.intern(l.name), symbols_.intern(l.value));
   s.tenant = tenant;
   s.live = true;
-  by_hash_.insert(ls.hash(), ref);
+  s.label_hash = ls.hash();
+  by_hash_.insert(s.label_hash, ref);
   index_.add(ref, ls);
   if (tenant != no_tenant_) ++per_tenant_[tenant];
   ++stats_.series;

@@ -97,6 +97,11 @@ class head {
   [[nodiscard]] bool contains(series_ref ref) const {
     return ref < series_.size() && series_[ref].live;
   }
+  /// Whether `ref` names the series whose labels hash to `label_hash`
+  /// (labels::hash): how a writer's cached ref is checked without its labels.
+  [[nodiscard]] bool contains(series_ref ref, uint64_t label_hash) const {
+    return contains(ref) && series_[ref].label_hash == label_hash;
+  }
   /// Re-creates a series under a known ref (WAL replay). The ref must be new.
   void restore(series_ref ref, const labels& ls);
 

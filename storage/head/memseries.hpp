@@ -15,6 +15,7 @@ namespace vigil::head {
 
 struct memseries {
   std::vector<std::pair<symbol, symbol>> label_symbols;  // in label order
+  uint64_t label_hash = 0;                               // labels::hash()
   symbol tenant = 0;
   xor_appender open;
   timestamp open_min_t = 0;

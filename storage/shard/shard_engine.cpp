@@ -78,6 +78,7 @@ std::optional<error> shard_engine::replay_record(const wal::replayed_record& r) 
 
 expected<write_result> shard_engine::write(std::span<const series_write> batch) {
   write_result result;
+  result.refs.assign(batch.size(), series_write::no_ref);
   new_series_.clear();
   accepted_.clear();
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -90,13 +91,14 @@ expected<write_result> shard_engine::write(std::span<const series_write> batch) 
            "timestamp " + std::to_string(bad->t) + " is outside the storable range (±2^62 ms)"});
       continue;
     }
-    const size_t before = head_.stats().series;
-    auto ref = head_.get_or_create(w.ls);
+    auto ref = resolve(w);
     if (!ref) {
-      result.issues.push_back({i, "limit_exceeded", ref.error_value().message});
+      const bool stale = ref.error_value().code == errc::not_found;
+      result.issues.push_back(
+          {i, stale ? "unknown_series" : "limit_exceeded", ref.error_value().message});
       continue;
     }
-    if (head_.stats().series != before) new_series_.push_back({*ref, w.ls});
+    result.refs[i] = *ref;
     std::optional<head::reject_reason> first_reject;
     size_t rejected = 0;
     for (const auto& s : w.samples) {
@@ -133,6 +135,18 @@ expected<write_result> shard_engine::write(std::span<const series_write> batch) 
   if (!pos) return std::move(pos).error_value();
   result.wal_position = *pos;
   return result;
+}
+
+expected<head::series_ref> shard_engine::resolve(const series_write& w) {
+  if (w.ref != series_write::no_ref) {
+    if (head_.contains(w.ref, w.label_hash)) return w.ref;
+    return error{errc::not_found, "series ref " + std::to_string(w.ref) +
+                                      " is not known under that label hash; send the labels"};
+  }
+  const size_t before = head_.stats().series;
+  auto ref = head_.get_or_create(w.ls);
+  if (ref && head_.stats().series != before) new_series_.push_back({*ref, w.ls});
+  return ref;
 }
 
 std::optional<error> shard_engine::persist(std::vector<head::cut_chunk> chunks) {

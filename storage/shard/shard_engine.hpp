@@ -82,22 +82,34 @@ inline constexpr timestamp min_time = -max_time;
 /// Storage tiers in the catalog.
 enum tier : uint8_t { raw_tier = 0, minute_tier = 1, hour_tier = 2 };
 
-/// One series' samples in a write batch.
+/// One series' samples in a write batch. A writer that stored the series
+/// before may name it by the ref an earlier write_result returned and the
+/// hash of its labels (labels::hash()) instead of its labels: the shard
+/// then skips hashing and looking them up (the scrape and connection
+/// caches). A ref the shard does not hold under that hash is refused as
+/// `unknown_series`; the writer resends with labels.
 struct series_write {
-  labels ls;
+  labels ls;                    ///< empty when `ref` is set
   std::vector<sample> samples;  ///< in time order
+  uint32_t ref = no_ref;
+  uint64_t label_hash = 0;  ///< with `ref`
+
+  static constexpr uint32_t no_ref = UINT32_MAX;
 };
 
 /// Why (part of) one series of a batch was not stored.
 struct write_issue {
   size_t series_index = 0;
-  std::string code;  ///< out_of_order, duplicate, limit_exceeded, out_of_bounds
+  std::string code;  ///< out_of_order, duplicate, limit_exceeded, out_of_bounds, unknown_series
   std::string message;
 };
 
 struct write_result {
   uint64_t accepted = 0;  ///< samples stored
   std::vector<write_issue> issues;
+  /// Each series' ref in this shard, by batch index (series_write::no_ref
+  /// where the series could not be stored); refs are never reused.
+  std::vector<uint32_t> refs;
   uint64_t wal_position = 0;  ///< durable once the WAL reaches it
 };
 
@@ -178,6 +190,9 @@ class shard_engine {
   explicit shard_engine(shard_options opts) : opts_(std::move(opts)), head_(opts_.head) {}
 
   [[nodiscard]] std::optional<error> replay_record(const wal::replayed_record& r);
+  // The head's series for a write: by its ref, or by its labels (created
+  // when new and recorded for the WAL). not_found: a stale ref.
+  [[nodiscard]] expected<head::series_ref> resolve(const series_write& w);
   [[nodiscard]] std::optional<error> persist(std::vector<head::cut_chunk> chunks);
   [[nodiscard]] expected<uint64_t> roll_up(tier target, timestamp through);
   [[nodiscard]] expected<uint64_t> compact(tier t, timestamp through);

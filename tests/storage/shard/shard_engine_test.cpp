@@ -168,3 +168,40 @@ TEST_CASE("a shard directory is used by one engine at a time", "[shard]") {
   first->reset();
   CHECK(shard_engine::open(posix_file_system(), options(dir)));
 }
+
+TEST_CASE("a writer may name a stored series by its ref and label hash", "[shard]") {
+  test::temp_dir dir;
+  const auto a = series("a");
+  uint32_t ref = series_write::no_ref;
+  {
+    auto e = shard_engine::open(posix_file_system(), options(dir));
+    REQUIRE(e);
+    auto first = (*e)->write(std::vector<series_write>{{a, ramp(0, 2)}, {series("b"), {}}});
+    REQUIRE(first);
+    REQUIRE(first->refs.size() == 2);
+    ref = first->refs[0];
+    CHECK(ref != first->refs[1]);
+    auto by_ref = (*e)->write(std::vector<series_write>{{{}, ramp(30000, 2), ref, a.hash()}});
+    REQUIRE(by_ref);
+    CHECK(by_ref->accepted == 2);
+    CHECK(by_ref->refs == std::vector<uint32_t>{ref});
+    // The wrong hash (a cached ref of another shard, say) is refused, not misfiled.
+    auto stale = (*e)->write(std::vector<series_write>{{{}, ramp(60000, 1), ref, a.hash() + 1}});
+    REQUIRE(stale);
+    CHECK(stale->accepted == 0);
+    REQUIRE(stale->issues.size() == 1);
+    CHECK(stale->issues[0].code == "unknown_series");
+    CHECK(stale->refs == std::vector<uint32_t>{series_write::no_ref});
+    REQUIRE_FALSE((*e)->close());
+  }
+  // Refs outlive a restart: the WAL restores series under their refs.
+  auto e = shard_engine::open(posix_file_system(), options(dir));
+  REQUIRE(e);
+  auto again = (*e)->write(std::vector<series_write>{{{}, ramp(60000, 1), ref, a.hash()}});
+  REQUIRE(again);
+  CHECK(again->accepted == 1);
+  auto got = select_all(**e);
+  REQUIRE_FALSE(got.empty());
+  CHECK(got[0].ls == a);
+  CHECK(got[0].samples.size() == 5);
+}
