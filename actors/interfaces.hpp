@@ -42,4 +42,12 @@ using shard_actor = caf::typed_actor<
     // Fault injection (actors/instrument.hpp).
     caf::reacts_to<fault_atom, std::string>>;
 
+/// The node's write entry point: splits a batch by shard, one message per
+/// shard, and answers once every part is durable.
+using router_actor = caf::typed_actor<
+    // Stores a batch; issues and refs are by the batch's own indices.
+    caf::replies_to<write_atom, std::vector<series_write>>::with<write_ack>,
+    // Fault injection (actors/instrument.hpp).
+    caf::reacts_to<fault_atom, std::string>>;
+
 }  // namespace vigil::actors

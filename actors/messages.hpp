@@ -19,6 +19,8 @@ namespace vigil::actors {
 struct write_ack {
   uint64_t accepted = 0;
   std::vector<write_issue> issues;
+  /// Each series' ref in its shard, by batch index (write_result::refs).
+  std::vector<uint32_t> refs;
 };
 
 /// A selection: matchers, an inclusive time range in milliseconds and the

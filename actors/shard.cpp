@@ -163,7 +163,7 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg, metrics::
           self->quit(err);
           return err;
         }
-        write_ack ack{r->accepted, std::move(r->issues)};
+        write_ack ack{r->accepted, std::move(r->issues), std::move(r->refs)};
         if (st.engine->wal_durable() >= r->wal_position) return ack;
         auto promise = self->make_response_promise<write_ack>();
         st.pending->push_back({r->wal_position, promise, std::move(ack)});

@@ -5,51 +5,14 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include "tests/support/temp_dir.hpp"
+#include "tests/actors/fixture.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil;
 using namespace vigil::actors;
+using vigil::test::fixture;
 
 namespace {
-
-struct fixture {
-  test::temp_dir dir;
-  metrics::registry registry;
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-
-  fixture() {
-    cfg.set("scheduler.max-threads", 2);
-    sys = std::make_unique<caf::actor_system>(cfg);
-  }
-
-  shard_actor spawn(wal::sync_mode mode) {
-    shard_config sc;
-    sc.index = 7;
-    sc.storage.dir = dir / "shard";
-    sc.storage.wal.sync = mode;
-    sc.storage.wal.batch_interval = 50ms;
-    caf::scoped_actor self{*sys};
-    shard_actor out;
-    // spawn_shard spawns from a parent; use a throwaway one.
-    auto parent =
-        sys->spawn([&](caf::event_based_actor* p) { out = spawn_shard(p, sc, &registry); });
-    caf::scoped_actor waiter{*sys};
-    waiter->wait_for(parent);
-    return out;
-  }
-
-  template <class T, class... Ts>
-  T ask(const shard_actor& shard, Ts... xs) {
-    caf::scoped_actor self{*sys};
-    T result;
-    self->request(shard, 10s, xs...)
-        .receive([&](T& r) { result = std::move(r); },
-                 [](caf::error& e) { FAIL(caf::to_string(e)); });
-    return result;
-  }
-};
 
 std::vector<series_write> batch(timestamp t) {
   return {{*labels::from({{"__name__", "up"}, {"job", "a"}}), {{t, 1}}},
