@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "storage/base/duration.hpp"
+#include "storage/index/matcher.hpp"
 
 namespace vigil::config {
 
@@ -18,25 +19,25 @@ using namespace std::chrono_literals;
 
 /// One node of the cluster and the addresses it listens on.
 struct node_config {
-  std::string name;                   ///< required, unique within the cluster
-  std::string host = "127.0.0.1";     ///< address to bind and to be reached at
-  uint16_t http_port = 9470;          ///< Prometheus API, web UI, /metrics
-  uint16_t ingest_port = 9471;        ///< msgpack push protocol (TCP)
-  uint16_t actor_port = 9472;         ///< CAF middleman: peers and vigilctl
+  std::string name;                ///< required, unique within the cluster
+  std::string host = "127.0.0.1";  ///< address to bind and to be reached at
+  uint16_t http_port = 9470;       ///< Prometheus API, web UI, /metrics
+  uint16_t ingest_port = 9471;     ///< msgpack push protocol (TCP)
+  uint16_t actor_port = 9472;      ///< CAF middleman: peers and vigilctl
   std::string data_dir = "./data";
 };
 
 struct cluster_config {
   std::string name = "vigil";
-  uint32_t shards = 4;                ///< fixed number of series shards, >= 1
-  uint32_t replication_factor = 1;    ///< 1 <= rf <= nodes.size()
-  std::string secret;                 ///< shared by all nodes; required with >1 node
-  std::vector<node_config> nodes;     ///< at least one
+  uint32_t shards = 4;              ///< fixed number of series shards, >= 1
+  uint32_t replication_factor = 1;  ///< 1 <= rf <= nodes.size()
+  std::string secret;               ///< shared by all nodes; required with >1 node
+  std::vector<node_config> nodes;   ///< at least one
 };
 
 struct global_config {
   duration scrape_interval = 15s;
-  duration scrape_timeout = 10s;      ///< <= scrape_interval
+  duration scrape_timeout = 10s;  ///< <= scrape_interval
   duration evaluation_interval = 15s;
   std::map<std::string, std::string> external_labels;
 };
@@ -45,14 +46,25 @@ enum class fsync_policy { always, batch, never };
 
 struct wal_config {
   fsync_policy fsync = fsync_policy::batch;
-  duration fsync_batch = 10ms;        ///< bound on a batch's wait for fsync
+  duration fsync_batch = 10ms;  ///< bound on a batch's wait for fsync
 };
 
 /// How long each tier keeps data.
+/// Series matching `matchers` keep their tiers this long instead of the
+/// defaults; unset durations are the defaults'. The first matching rule wins.
+struct retention_rule_config {
+  std::string selector;  ///< as written, e.g. {__name__=~"debug_.*"}
+  std::vector<index::matcher> matchers;
+  duration raw{0};
+  duration rollup_1m{0};
+  duration rollup_1h{0};
+};
+
 struct retention_config {
   duration raw = 7 * 24h;
   duration rollup_1m = 30 * 24h;
   duration rollup_1h = 365 * 24h;
+  std::vector<retention_rule_config> rules;
 };
 
 struct storage_config {
@@ -65,9 +77,9 @@ enum class role { read, write, admin };
 /// An API token. `admin` implies `write` and `read`; `write` does not imply
 /// `read` (push-only agents).
 struct token_config {
-  std::string name;                   ///< for logs; required
-  std::string token;                  ///< the secret, inline or read from token_file
-  std::vector<role> roles;            ///< at least one
+  std::string name;         ///< for logs; required
+  std::string token;        ///< the secret, inline or read from token_file
+  std::vector<role> roles;  ///< at least one
 };
 
 /// With no tokens, authentication is off (the loopback-only default).
@@ -77,15 +89,15 @@ struct auth_config {
 
 /// Limits of the HTTP server.
 struct http_config {
-  duration read_timeout = 30s;        ///< a request must arrive within this
-  duration idle_timeout = 5min;       ///< a keep-alive connection may idle this long
+  duration read_timeout = 30s;   ///< a request must arrive within this
+  duration idle_timeout = 5min;  ///< a keep-alive connection may idle this long
   uint64_t max_header_bytes = 64 * 1024;
   uint64_t max_body_bytes = 32 * 1024 * 1024;
   uint32_t max_connections = 4096;
 };
 
 struct config {
-  std::string source;                 ///< the file it came from, or "<embedded>"
+  std::string source;  ///< the file it came from, or "<embedded>"
   cluster_config cluster;
   global_config global;
   storage_config storage;

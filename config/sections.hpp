@@ -12,13 +12,18 @@
 
 namespace vigil::config::detail {
 
+/// Reports unless lower <= upper, at `lower_key` if the mapping sets it,
+/// else at `upper_key`; skipped when either was rejected.
+void check_order(mapping& m, std::string_view lower_key, duration lower, std::string_view upper_key,
+                 duration upper);
+
 /// `cluster`: name, shards, replication_factor, secret, nodes.
 void read_cluster(mapping& m, cluster_config& out);
 
 /// `global`: scrape and evaluation intervals, external labels.
 void read_global(mapping& m, global_config& out);
 
-/// `storage`: retention and wal.
+/// `storage`: retention (with per-metric rules) and wal.
 void read_storage(mapping& m, storage_config& out);
 
 /// `auth`: tokens. Relative `token_file` paths are resolved against

@@ -1,4 +1,4 @@
-// The sections without lists: `global`, `storage` and `http`.
+// The sections without lists: `global` and `http`.
 
 #include <algorithm>
 
@@ -6,24 +6,6 @@
 
 namespace vigil::config::detail {
 namespace {
-
-// Reports unless lower <= upper, at `lower_key` if the file sets it (it is the
-// one that reads "must be <= upper"), else at `upper_key`. Skipped when
-// either key was rejected: its value is then a default, not the user's.
-void check_order(mapping& m, std::string_view lower_key, duration lower, std::string_view upper_key,
-                 duration upper) {
-  if (lower <= upper || m.rejected(lower_key) || m.rejected(upper_key)) return;
-  auto note = [&](std::string_view key) { return m.has(key) ? "" : ", the default"; };
-  if (auto lo = m.field(lower_key)) {
-    m.out().report(*lo, "expected a duration <= " + std::string{upper_key} + " (" +
-                            format_duration(upper) + note(upper_key) + "), got " +
-                            describe(lo->node));
-  } else if (auto hi = m.field(upper_key)) {
-    m.out().report(*hi, "expected a duration >= " + std::string{lower_key} + " (" +
-                            format_duration(lower) + note(lower_key) + "), got " +
-                            describe(hi->node));
-  }
-}
 
 bool is_label_name(const std::string& s) {
   auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
@@ -50,6 +32,24 @@ void read_labels(mapping& m, std::map<std::string, std::string>& out) {
 
 }  // namespace
 
+// Reports unless lower <= upper, at `lower_key` if the file sets it (it is the
+// one that reads "must be <= upper"), else at `upper_key`. Skipped when
+// either key was rejected: its value is then a default, not the user's.
+void check_order(mapping& m, std::string_view lower_key, duration lower, std::string_view upper_key,
+                 duration upper) {
+  if (lower <= upper || m.rejected(lower_key) || m.rejected(upper_key)) return;
+  auto note = [&](std::string_view key) { return m.has(key) ? "" : ", the default"; };
+  if (auto lo = m.field(lower_key)) {
+    m.out().report(*lo, "expected a duration <= " + std::string{upper_key} + " (" +
+                            format_duration(upper) + note(upper_key) + "), got " +
+                            describe(lo->node));
+  } else if (auto hi = m.field(upper_key)) {
+    m.out().report(*hi, "expected a duration >= " + std::string{lower_key} + " (" +
+                            format_duration(lower) + note(lower_key) + "), got " +
+                            describe(hi->node));
+  }
+}
+
 void read_global(mapping& m, global_config& out) {
   m.read("scrape_interval", out.scrape_interval, as_positive_duration);
   m.read("scrape_timeout", out.scrape_timeout, as_positive_duration);
@@ -60,22 +60,6 @@ void read_global(mapping& m, global_config& out) {
     out.scrape_timeout = std::min(out.scrape_timeout, out.scrape_interval);
   else
     check_order(m, "scrape_timeout", out.scrape_timeout, "scrape_interval", out.scrape_interval);
-}
-
-void read_storage(mapping& m, storage_config& out) {
-  m.section("retention", [&](mapping& r) {
-    auto& ret = out.retention;
-    r.read("raw", ret.raw, as_positive_duration);
-    r.read("rollup_1m", ret.rollup_1m, as_positive_duration);
-    r.read("rollup_1h", ret.rollup_1h, as_positive_duration);
-    check_order(r, "raw", ret.raw, "rollup_1m", ret.rollup_1m);
-    check_order(r, "rollup_1m", ret.rollup_1m, "rollup_1h", ret.rollup_1h);
-  });
-  m.section("wal", [&](mapping& w) {
-    using enum fsync_policy;
-    w.read("fsync", out.wal.fsync, one_of<fsync_policy>({always, batch, never}));
-    w.read("fsync_batch", out.wal.fsync_batch, as_positive_duration);
-  });
 }
 
 void read_http(mapping& m, http_config& out) {

@@ -2,6 +2,7 @@
 
 #include <caf/actor_cast.hpp>
 
+#include "actors/router.hpp"
 #include "actors/shard.hpp"
 
 namespace vigil::runtime {
@@ -39,9 +40,11 @@ child_spec shard_child(uint32_t index, const config::config& cfg, const std::str
   shard.storage.dir = data_dir + "/shard-" + std::to_string(index);
   shard.storage.wal.sync = sync_mode(cfg.storage.wal.fsync);
   shard.storage.wal.batch_interval = cfg.storage.wal.fsync_batch;
-  shard.storage.retention = {.raw = cfg.storage.retention.raw,
-                             .rollup_1m = cfg.storage.retention.rollup_1m,
-                             .rollup_1h = cfg.storage.retention.rollup_1h};
+  const auto& retention = cfg.storage.retention;
+  shard.storage.retention = {retention.raw, retention.rollup_1m, retention.rollup_1h};
+  for (const auto& rule : retention.rules)
+    shard.storage.retention_rules.push_back(
+        {rule.matchers, {rule.raw, rule.rollup_1m, rule.rollup_1h}});
   child_spec c;
   c.name = "shard-" + std::to_string(index);
   c.kind = "shard";
@@ -50,6 +53,24 @@ child_spec shard_child(uint32_t index, const config::config& cfg, const std::str
                                              std::function<void()> on_started) {
     return caf::actor_cast<caf::actor>(
         actors::spawn_shard(parent, shard, registry, std::move(on_started)));
+  };
+  return c;
+}
+
+// The router finds each shard's current actor in the directory, so it
+// follows their restarts.
+child_spec router_child(const config::config& cfg, const supervision_env& env) {
+  child_spec c;
+  c.name = "router";
+  c.kind = "router";
+  c.start = [shards = cfg.cluster.shards, env](caf::event_based_actor* parent, const std::string&,
+                                               std::function<void()>) {
+    auto lookup = [directory = env.directory](uint32_t index) {
+      auto found = directory->find("node/storage/shard-" + std::to_string(index));
+      return found ? caf::actor_cast<actors::shard_actor>(*found) : actors::shard_actor{};
+    };
+    return caf::actor_cast<caf::actor>(
+        actors::spawn_router(parent, {.shards = shards}, std::move(lookup), env.registry));
   };
   return c;
 }
@@ -63,7 +84,9 @@ supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
     storage.children.push_back(shard_child(i, cfg, data_dir, env));
   supervisor_spec node{.policy = default_policy(), .children = {}};
   node.children.push_back(supervisor_child("storage", std::move(storage), env));
-  for (const char* name : {"ingest", "scrape", "rules", "notify"})
+  supervisor_spec ingest{.policy = default_policy(), .children = {router_child(cfg, env)}};
+  node.children.push_back(supervisor_child("ingest", std::move(ingest), env));
+  for (const char* name : {"scrape", "rules", "notify"})
     node.children.push_back(
         supervisor_child(name, {.policy = default_policy(), .children = {}}, env));
   return node;

@@ -206,6 +206,50 @@ TEST_CASE("retention tiers are ordered raw <= rollup_1m <= rollup_1h", "[config]
   CHECK(equal.storage.retention.rollup_1h == 24h);
 }
 
+TEST_CASE("retention rules select series by a PromQL selector and default their tiers",
+          "[config]") {
+  auto c = valid(R"(
+storage:
+  retention:
+    raw: 2d
+    rules:
+      - selector: '{__name__=~"debug_.*", env!="prod"}'
+        rollup_1h: 30d
+      - selector: up
+        raw: 1d
+        rollup_1m: 1d
+        rollup_1h: 1d
+)");
+  const auto& rules = c.storage.retention.rules;
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].selector == R"({__name__=~"debug_.*", env!="prod"})");
+  REQUIRE(rules[0].matchers.size() == 2);
+  CHECK(rules[0].matchers[0].matches("debug_x"));
+  CHECK(rules[0].raw == 48h);  // the default's, as set above
+  CHECK(rules[0].rollup_1m == 30 * 24h);
+  CHECK(rules[0].rollup_1h == 30 * 24h);
+  REQUIRE(rules[1].matchers.size() == 1);
+  CHECK(rules[1].matchers[0].name() == "__name__");
+  CHECK(rules[1].rollup_1h == 24h);
+}
+
+TEST_CASE("a retention rule's bad selector or tiers are reported where they are", "[config]") {
+  auto found = problems(
+      "storage:\n  retention:\n    rules:\n      - selector: 'up{job=}'\n      - raw: 1d\n"
+      "      - {selector: up, raw: 40d}\n      - {selector: up, colour: red}\n");
+  CAPTURE(found);
+  REQUIRE(found.size() == 4);
+  CHECK(
+      found[0].starts_with("test.yaml:4:19: storage.retention.rules[0].selector: invalid series "
+                           "selector \"up{job=}\": 1:8: parse error: "));
+  CHECK(found[1] ==
+        "test.yaml:5:9: storage.retention.rules[1]: missing required field \"selector\"");
+  CHECK(found[2] ==
+        "test.yaml:6:29: storage.retention.rules[2].raw: expected a duration <= "
+        "rollup_1m (4w2d, the default), got \"40d\"");
+  CHECK(found[3].starts_with("test.yaml:7:24: storage.retention.rules[3].colour: unknown key"));
+}
+
 TEST_CASE("an invalid retention is not compared with the others", "[config]") {
   CHECK(problems("storage: {retention: {raw: 0s, rollup_1m: 1d}}").size() == 1);
 }
