@@ -180,7 +180,10 @@ std::string registry::render() const {
 
   std::string out;
   std::lock_guard lock{mutex_};
-  for (const auto& [name, e] : families_) {
+  for (const auto& family : families_) {
+    // Named, not structured bindings: lambdas below capture them (clang 14).
+    const auto& name = family.first;
+    const auto& e = family.second;
     out += "# HELP " + name + ' ';
     append_escaped(out, e.help, false);
     out += "\n# TYPE " + name + ' ';
