@@ -13,6 +13,7 @@
 #include "runtime/http/event_loop.hpp"
 #include "runtime/http/server.hpp"
 #include "runtime/http_api.hpp"
+#include "runtime/ingest_api.hpp"
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
 #include "runtime/storage_api.hpp"
@@ -135,6 +136,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
   add_node_routes(router,
                   {.registry = &registry, .directory = &directory, .auth = &auth, .ready = &ready});
   add_storage_routes(router, sys, directory, auth);
+  add_ingest_routes(router, sys, directory, auth, cfg.http.max_body_bytes);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,
                               .idle_timeout = cfg.http.idle_timeout,
                               .max_header_bytes = cfg.http.max_header_bytes,

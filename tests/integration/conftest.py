@@ -94,14 +94,16 @@ class Vigild:
                 self.proc.wait()
 
 
-def http_request(method, url, body=None, headers=None, timeout=10):
-    """Returns (status, headers, body text) without raising on HTTP errors."""
+def http_request(method, url, body=None, headers=None, timeout=10, raw=False):
+    """Returns (status, headers, body) without raising on HTTP errors; the
+    body as text, or as bytes with raw=True."""
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, dict(resp.headers), resp.read().decode()
+            status, got, data = resp.status, dict(resp.headers), resp.read()
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read().decode()
+        status, got, data = e.code, dict(e.headers), e.read()
+    return status, got, data if raw else data.decode()
 
 
 @pytest.fixture
