@@ -1,6 +1,6 @@
 #include "runtime/wire/escape.hpp"
 
-#include "runtime/wire/utf8.hpp"
+#include "storage/base/utf8.hpp"
 
 namespace vigil::wire {
 namespace {

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "runtime/wire/line_context.hpp"
-#include "runtime/wire/utf8.hpp"
+#include "storage/base/utf8.hpp"
 
 namespace vigil::wire {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "runtime/wire/push_decoder.hpp"
 #include "runtime/wire/push_msgpack.hpp"
-#include "runtime/wire/utf8.hpp"
+#include "storage/base/utf8.hpp"
 
 namespace vigil::wire::push {
 namespace {

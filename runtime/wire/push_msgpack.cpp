@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "runtime/wire/push_protocol.hpp"
-#include "runtime/wire/utf8.hpp"
+#include "storage/base/utf8.hpp"
 
 namespace vigil::wire::push {
 namespace {

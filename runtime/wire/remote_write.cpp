@@ -9,7 +9,7 @@
 
 #include "runtime/wire/line_context.hpp"
 #include "runtime/wire/remote_write.pb.h"
-#include "runtime/wire/utf8.hpp"
+#include "storage/base/utf8.hpp"
 
 namespace vigil::wire {
 namespace {

@@ -28,20 +28,13 @@ CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_series ON chunks(series_id, tier, mi
 CREATE INDEX IF NOT EXISTS chunks_by_tier_end ON chunks(tier, max_t);
 )";
 
-// Version 1 kept blocks in a WITHOUT ROWID table.
-constexpr std::string_view from_version_1 = R"(
-ALTER TABLE chunks RENAME TO chunks_v1;
-DROP INDEX chunks_by_tier_end;
-CREATE TABLE chunks(
-  series_id INTEGER NOT NULL,
-  tier INTEGER NOT NULL,
-  min_t INTEGER NOT NULL,
-  max_t INTEGER NOT NULL,
-  samples INTEGER NOT NULL,
-  data BLOB NOT NULL);
-INSERT INTO chunks SELECT series_id, tier, min_t, max_t, samples, data FROM chunks_v1;
-DROP TABLE chunks_v1;
-)";
+// Version 1 kept blocks in a WITHOUT ROWID table: set it aside, let
+// `schema` create the new table, then copy.
+constexpr std::string_view set_aside_version_1 =
+    "ALTER TABLE chunks RENAME TO chunks_v1; DROP INDEX chunks_by_tier_end;";
+constexpr std::string_view copy_version_1 =
+    "INSERT INTO chunks SELECT series_id, tier, min_t, max_t, samples, data FROM chunks_v1; "
+    "DROP TABLE chunks_v1;";
 
 }  // namespace
 
@@ -91,10 +84,14 @@ expected<catalog> catalog::open(const std::string& path) {
   {
     transaction tx{c.db_};
     if (tx.begin_error()) return *tx.begin_error();
-    if (*version == 1) {
-      if (auto err = c.db_.exec(from_version_1)) return *err;
+    const bool from_version_1 = *version == 1;
+    if (from_version_1) {
+      if (auto err = c.db_.exec(set_aside_version_1)) return *err;
     }
     if (auto err = c.db_.exec(schema)) return *err;
+    if (from_version_1) {
+      if (auto err = c.db_.exec(copy_version_1)) return *err;
+    }
     if (*version != schema_version) {
       if (auto err = c.set_meta("schema_version", std::to_string(schema_version))) return *err;
     }

@@ -1,9 +1,9 @@
-#include "runtime/wire/utf8.hpp"
+#include "storage/base/utf8.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 
-using namespace vigil::wire;
+using namespace vigil;
 using namespace std::string_literals;
 
 TEST_CASE("well-formed UTF-8 is accepted, NUL included", "[utf8]") {
@@ -26,4 +26,19 @@ TEST_CASE("malformed UTF-8 is rejected", "[utf8]") {
 TEST_CASE("code points count characters, not bytes", "[utf8]") {
   CHECK(code_points("") == 0);
   CHECK(code_points("a☃😀") == 3);
+}
+
+TEST_CASE("one character decodes and encodes back", "[utf8]") {
+  for (char32_t c : {U'a', U'\u00e9', U'\u2603', U'\U0001F600', U'\U0010FFFF'}) {
+    std::string s;
+    REQUIRE(append_utf8(s, c));
+    char32_t back = 0;
+    CHECK(decode_utf8(s, back) == s.size());
+    CHECK(back == c);
+  }
+  std::string s;
+  CHECK_FALSE(append_utf8(s, 0xD800));  // a surrogate
+  CHECK(s.empty());
+  char32_t c = 0;
+  CHECK(decode_utf8("\xc0\xaf", c) == 0);  // overlong
 }

@@ -1,9 +1,9 @@
-#include "runtime/wire/utf8.hpp"
+#include "storage/base/utf8.hpp"
 
 #include <cstdint>
 #include <cstring>
 
-namespace vigil::wire {
+namespace vigil {
 namespace {
 
 constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
@@ -65,4 +65,45 @@ std::size_t code_points(std::string_view text) noexcept {
   return n;
 }
 
-}  // namespace vigil::wire
+std::size_t decode_utf8(std::string_view s, char32_t& out) noexcept {
+  if (s.empty()) return 0;
+  auto b0 = static_cast<unsigned char>(s[0]);
+  if (b0 < 0x80) {
+    out = b0;
+    return 1;
+  }
+  size_t len = b0 >= 0xf0 ? 4 : b0 >= 0xe0 ? 3 : b0 >= 0xc0 ? 2 : 0;
+  if (len == 0 || len > s.size() || b0 > 0xf4) return 0;
+  char32_t c = b0 & (0x7f >> len);
+  for (size_t i = 1; i < len; ++i) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if ((b & 0xc0) != 0x80) return 0;
+    c = (c << 6) | (b & 0x3f);
+  }
+  static constexpr char32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < smallest[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return 0;
+  out = c;
+  return len;
+}
+
+bool append_utf8(std::string& out, char32_t c) {
+  if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return false;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xc0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xe0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (c & 0x3f));
+  }
+  return true;
+}
+
+}  // namespace vigil
