@@ -166,6 +166,11 @@ class shard_engine {
                                                           timestamp min_t, timestamp max_t,
                                                           duration resolution = duration{0});
 
+  /// Label sets of the series matching `matchers` that have data in
+  /// [min_t, max_t] (/api/v1/series), by series ref; same granularity as
+  /// label_names.
+  [[nodiscard]] expected<std::vector<labels>> series(std::span<const index::matcher> matchers,
+                                                     timestamp min_t, timestamp max_t);
   /// Label names (sorted) of series matching `matchers` that have data in
   /// [min_t, max_t]; block granularity, as in Prometheus: a series counts
   /// when any of its stored blocks or in-memory samples overlaps the range.

@@ -135,6 +135,16 @@ expected<index::postings> shard_engine::series_in_range(std::span<const index::m
   return index::intersect(head_.select(matchers), with_data);
 }
 
+expected<std::vector<labels>> shard_engine::series(std::span<const index::matcher> matchers,
+                                                   timestamp min_t, timestamp max_t) {
+  auto refs = series_in_range(matchers, min_t, max_t);
+  if (!refs) return std::move(refs).error_value();
+  std::vector<labels> out;
+  out.reserve(refs->size());
+  for (auto ref : *refs) out.push_back(head_.labels_of(ref));
+  return out;
+}
+
 expected<std::vector<std::string>> shard_engine::label_names(
     std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t) {
   auto refs = series_in_range(matchers, min_t, max_t);

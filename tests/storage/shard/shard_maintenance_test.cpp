@@ -260,6 +260,9 @@ TEST_CASE("label names and values count only series with data in the range", "[s
   CHECK(*f.engine->label_values("__name__", job, start, start + day) ==
         std::vector<std::string>{"c", "debug_c"});
   CHECK(f.engine->label_values("zone", any, start, start + day)->empty());
+  CHECK(*f.engine->series(any, later, later) ==
+        std::vector<labels>{*labels::from({{"__name__", "late"}, {"zone", "z1"}})});
+  CHECK(f.engine->series(job, start, start + day)->size() == 2);
 }
 
 TEST_CASE("maintenance merges final raw blocks per window, keeping every sample once",
@@ -271,7 +274,7 @@ TEST_CASE("maintenance merges final raw blocks per window, keeping every sample 
   auto report = f.engine->maintain(now);
   REQUIRE(report);
   CHECK(report->blocks_merged >= 2 * before);  // and rollup blocks
-  CHECK(f.raw_blocks("c") == 3 * 4);  // one per 6 h window
+  CHECK(f.raw_blocks("c") == 3 * 4);           // one per 6 h window
   CHECK(select_one(*f.engine, "c").samples == f.raw);
   // A redone pass (the watermark lost in a crash) finds nothing to merge.
   REQUIRE_FALSE(f.engine->persisted().set_meta("compacted_through.0", std::to_string(start)));
