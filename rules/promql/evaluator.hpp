@@ -1,0 +1,84 @@
+#pragma once
+
+// Internal to the engine: the evaluator of one query. It walks the tree at
+// one evaluation time per call; selectors read from series fetched by
+// `prefetch`. The operator families live in their own files
+// (eval_binary.cpp, eval_aggregate.cpp, eval_functions.cpp,
+// eval_range_functions.cpp) as free functions over values.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/promql/engine.hpp"
+
+namespace vigil::promql {
+
+/// A range vector together with the window it was read for, which rate()
+/// and friends extrapolate to.
+struct windowed_matrix {
+  matrix_value series;
+  timestamp range_start = 0;  ///< exclusive
+  timestamp range_end = 0;    ///< inclusive
+  duration range{0};
+};
+
+/// An execution error with Prometheus's text.
+[[nodiscard]] inline error eval_error(std::string message) {
+  return error{errc::invalid_argument, std::move(message)};
+}
+
+/// `ls` without the labels in `names` (and without __name__ if `drop_name`).
+[[nodiscard]] labels without_labels(const labels& ls, const std::vector<std::string>& names,
+                                    bool drop_name);
+/// `ls` with only the labels in `names`.
+[[nodiscard]] labels only_labels(const labels& ls, const std::vector<std::string>& names);
+/// `ls` with `name` set to `value` (removed when `value` is empty).
+[[nodiscard]] labels with_label(const labels& ls, std::string_view name, std::string_view value);
+
+class evaluator {
+ public:
+  evaluator(queryable& q, const engine_options& options, timestamp start, timestamp end,
+            duration step);
+
+  /// Reads every selector's series for evaluation times in [min_t, max_t].
+  [[nodiscard]] std::optional<error> prefetch(const expr& e, timestamp min_t, timestamp max_t);
+
+  /// The value of `e` at `t`.
+  [[nodiscard]] expected<value> eval(const expr& e, timestamp t);
+  /// The value of `e` at `t`, which must be an instant vector or scalar.
+  [[nodiscard]] expected<vector_value> eval_vector(const expr& e, timestamp t);
+  [[nodiscard]] expected<double> eval_scalar(const expr& e, timestamp t);
+  /// A range selector or subquery at `t`.
+  [[nodiscard]] expected<windowed_matrix> eval_matrix(const expr& e, timestamp t);
+
+  /// The milliseconds of a duration expression (or number literal).
+  [[nodiscard]] int64_t duration_ms(const expr& e) const;
+
+ private:
+  struct fetch_window {
+    timestamp min_t;
+    timestamp max_t;
+  };
+  [[nodiscard]] timestamp at_time(const at_modifier& at, timestamp t) const;
+  [[nodiscard]] int64_t offset_ms(const vector_selector& vs) const;
+  void plan(const expr& e, timestamp min_t, timestamp max_t);
+  void widen(const expr* selector, timestamp min_t, timestamp max_t);
+  [[nodiscard]] vector_value select_instant(const vector_selector& vs, const expr* node,
+                                            timestamp t);
+  [[nodiscard]] expected<windowed_matrix> eval_subquery(const subquery& sq, timestamp t);
+  [[nodiscard]] expected<value> eval_binary(const binary& b, timestamp t);
+  [[nodiscard]] expected<value> eval_aggregate(const aggregate& a, timestamp t);
+  [[nodiscard]] expected<value> eval_call(const call& c, timestamp t);
+
+  queryable& queryable_;
+  const engine_options& options_;
+  timestamp start_;
+  timestamp end_;
+  duration step_;
+  std::map<const expr*, fetch_window> windows_;
+  std::map<const expr*, std::vector<stored_series>> data_;
+};
+
+}  // namespace vigil::promql
