@@ -16,6 +16,8 @@ using stop_timeout_atom = caf::atom_constant<caf::atom("stoptmo")>;
 using write_atom = caf::atom_constant<caf::atom("write")>;
 /// Select series and samples.
 using select_atom = caf::atom_constant<caf::atom("select")>;
+/// Label sets of series.
+using series_atom = caf::atom_constant<caf::atom("series")>;
 /// Label names or values.
 using labels_atom = caf::atom_constant<caf::atom("labels")>;
 /// Persist everything held in memory.

@@ -17,6 +17,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<vigil::series_data>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::actors::write_ack)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::actors::select_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::actors::label_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::actors::series_list)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(vigil::actors::shard_status)
 
 namespace vigil::actors {
@@ -29,6 +30,8 @@ using shard_actor = caf::typed_actor<
     caf::replies_to<select_atom, select_request>::with<std::vector<series_data>>,
     // Label names, or one label's values, of series with data in a range.
     caf::replies_to<labels_atom, label_request>::with<std::vector<std::string>>,
+    // Label sets of the series matching a selection with data in its range.
+    caf::replies_to<series_atom, select_request>::with<series_list>,
     // Persists every head chunk and checkpoints the WAL.
     caf::replies_to<flush_atom>::with<uint32_t>,
     // Counters and sizes for status pages and /metrics.

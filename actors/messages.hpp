@@ -41,6 +41,11 @@ struct label_request {
   timestamp max_t = 0;
 };
 
+/// Label sets of series (a struct: CAF would take `labels` for a list).
+struct series_list {
+  std::vector<labels> series;
+};
+
 using name_count = std::pair<std::string, uint64_t>;
 
 /// The `n` entries with the highest counts, highest first.

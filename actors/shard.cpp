@@ -174,6 +174,11 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg, metrics::
         if (!r) return to_caf(r.error_value());
         return std::move(*r);
       },
+      [self](series_atom, const select_request& req) -> caf::result<series_list> {
+        auto r = self->state.engine->series(req.matchers, req.min_t, req.max_t);
+        if (!r) return to_caf(r.error_value());
+        return series_list{std::move(*r)};
+      },
       [self](labels_atom, const label_request& req) -> caf::result<std::vector<std::string>> {
         auto& engine = *self->state.engine;
         auto r = req.name ? engine.label_values(*req.name, req.matchers, req.min_t, req.max_t)

@@ -14,6 +14,7 @@
 #include "runtime/http/server.hpp"
 #include "runtime/http_api.hpp"
 #include "runtime/ingest_api.hpp"
+#include "runtime/series_api.hpp"
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
 #include "runtime/storage_api.hpp"
@@ -137,6 +138,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
                   {.registry = &registry, .directory = &directory, .auth = &auth, .ready = &ready});
   add_storage_routes(router, sys, directory, auth);
   add_ingest_routes(router, sys, directory, auth, cfg.http.max_body_bytes);
+  add_series_routes(router, sys, directory, auth);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,
                               .idle_timeout = cfg.http.idle_timeout,
                               .max_header_bytes = cfg.http.max_header_bytes,

@@ -6,68 +6,13 @@
 
 #include "actors/interfaces.hpp"
 #include "runtime/http_api.hpp"
+#include "runtime/shard_scatter.hpp"
 
 namespace vigil::runtime {
 namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-constexpr auto shard_timeout = 60s;
-
-// The node's shards: those running, and those down (being restarted).
-struct shard_set {
-  std::vector<actors::shard_actor> live;
-  std::vector<std::string> down;
-};
-
-shard_set shards(const actor_directory& directory) {
-  shard_set out;
-  for (const auto& e : directory.list()) {
-    if (e.kind != "shard") continue;
-    if (e.handle)
-      out.live.push_back(caf::actor_cast<actors::shard_actor>(e.handle));
-    else
-      out.down.push_back(e.path);
-  }
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-// Asks every shard the same question from a short-lived actor and hands
-// all replies (or the first error) to `done` on that actor's thread.
-template <class Reply, class... Ts>
-void ask_shards(caf::actor_system& sys, std::vector<actors::shard_actor> targets,
-                std::function<void(std::vector<Reply>, std::optional<std::string>)> done,
-                Ts... request) {
-  sys.spawn([targets = std::move(targets), done = std::move(done),
-             request...](caf::event_based_actor* self) {
-    auto replies = std::make_shared<std::vector<Reply>>();
-    auto failed = std::make_shared<bool>(false);
-    if (targets.empty()) {
-      done({}, std::nullopt);
-      return;
-    }
-    for (const auto& shard : targets) {
-      self->request(shard, shard_timeout, request...)
-          .then(
-              [=](Reply& r) {
-                replies->push_back(std::move(r));
-                if (replies->size() == targets.size()) done(std::move(*replies), std::nullopt);
-              },
-              [=](caf::error& err) {
-                if (std::exchange(*failed, true)) return;
-                done({}, self->system().render(err));
-                self->quit();
-              });
-    }
-  });
-}
 
 // Prometheus lists the top 10 of each.
 json name_values(std::vector<actors::name_count> v) {
@@ -136,12 +81,6 @@ json tsdb_status(const std::vector<actors::shard_status>& all) {
           {"wal", wal}}},
         {"samples", {{"raw", samples[0]}, {"1m", samples[1]}, {"1h", samples[2]}}}}},
   };
-}
-
-http::response success(json data, const std::vector<std::string>& warnings = {}) {
-  json body{{"status", "success"}, {"data", std::move(data)}};
-  if (!warnings.empty()) body["warnings"] = warnings;
-  return http::response::json(200, body.dump());
 }
 
 }  // namespace
