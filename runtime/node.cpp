@@ -14,9 +14,10 @@
 #include "runtime/http/server.hpp"
 #include "runtime/http_api.hpp"
 #include "runtime/ingest_api.hpp"
-#include "runtime/series_api.hpp"
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
+#include "runtime/query_api.hpp"
+#include "runtime/series_api.hpp"
 #include "runtime/storage_api.hpp"
 #include "runtime/version.hpp"
 #include "storage/base/log.hpp"
@@ -122,6 +123,11 @@ int run_node(const config::config& cfg, const config::node_config& self,
   auto sys_cfg = actor_config();
   caf::actor_system sys{sys_cfg};
 
+  // After the actor system and the engine: destroyed first, once its
+  // queries are done.
+  const promql::engine engine;
+  query_runner queries{2, 64};
+
   http::event_loop loop;
   for (int signum : {SIGINT, SIGTERM})
     if (auto err = loop.on_signal(signum, [&stop, signum] { stop.signal(signum); })) {
@@ -139,6 +145,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
   add_storage_routes(router, sys, directory, auth);
   add_ingest_routes(router, sys, directory, auth, cfg.http.max_body_bytes);
   add_series_routes(router, sys, directory, auth);
+  add_query_routes(router, sys, directory, auth, queries, engine);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,
                               .idle_timeout = cfg.http.idle_timeout,
                               .max_header_bytes = cfg.http.max_header_bytes,

@@ -1,0 +1,242 @@
+#include "runtime/query_api.hpp"
+
+#include <caf/all.hpp>
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "rules/promql/parser.hpp"
+#include "runtime/http_api.hpp"
+#include "runtime/series_api.hpp"
+#include "runtime/shard_scatter.hpp"
+
+namespace vigil::runtime {
+
+using nlohmann::json;
+
+query_runner::query_runner(size_t threads, size_t max_queued) : max_queued_(max_queued) {
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+}
+
+query_runner::~query_runner() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+bool query_runner::submit(std::function<void()> job) {
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_ || jobs_.size() >= max_queued_) return false;
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void query_runner::work() {
+  while (true) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping, nothing left
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+}
+
+namespace {
+
+constexpr auto select_timeout = std::chrono::seconds{30};
+
+// Reads the node's shards with blocking requests from a query thread.
+class shard_actors_queryable final : public promql::queryable {
+ public:
+  shard_actors_queryable(caf::actor_system& sys, std::vector<actors::shard_actor> shards)
+      : sys_(sys), shards_(std::move(shards)) {}
+
+  expected<std::vector<promql::stored_series>> select(std::span<const index::matcher> matchers,
+                                                      timestamp min_t, timestamp max_t) override {
+    std::vector<promql::stored_series> out;
+    std::optional<error> failure;
+    caf::scoped_actor self{sys_};
+    const actors::select_request req{{matchers.begin(), matchers.end()}, min_t, max_t, duration{0}};
+    for (const auto& shard : shards_) {
+      self->request(shard, select_timeout, actors::select_atom::value, req)
+          .receive(
+              [&](std::vector<series_data>& got) {
+                for (auto& s : got) out.push_back({std::move(s.ls), std::move(s.samples)});
+              },
+              [&](caf::error& err) {
+                failure = error{errc::unavailable, sys_.render(err)};
+              });
+      if (failure) return *failure;
+    }
+    return out;
+  }
+
+ private:
+  caf::actor_system& sys_;
+  std::vector<actors::shard_actor> shards_;
+};
+
+// Prometheus's number format: shortest round trip, never an exponent.
+std::string format_value(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  return ec == std::errc{} ? std::string(buf, end) : std::to_string(v);
+}
+
+json point(timestamp t, double v) {
+  return json::array({static_cast<double>(t) / 1000.0, format_value(v)});
+}
+
+json metric(const labels& ls) {
+  json out = json::object();
+  for (const auto& l : ls) out[l.name] = l.value;
+  return out;
+}
+
+json matrix_json(const promql::matrix_value& m) {
+  json result = json::array();
+  for (const auto& s : m) {
+    json values = json::array();
+    for (const auto& p : s.points) values.push_back(point(p.t, p.v));
+    result.push_back({{"metric", metric(s.metric)}, {"values", std::move(values)}});
+  }
+  return {{"resultType", "matrix"}, {"result", std::move(result)}};
+}
+
+json value_json(const promql::value& v, timestamp t) {
+  if (auto* s = std::get_if<promql::scalar_value>(&v))
+    return {{"resultType", "scalar"}, {"result", point(t, s->v)}};
+  if (auto* s = std::get_if<promql::string_value>(&v))
+    return {{"resultType", "string"},
+            {"result", json::array({static_cast<double>(t) / 1000.0, s->v})}};
+  if (auto* m = std::get_if<promql::matrix_value>(&v)) return matrix_json(*m);
+  json result = json::array();
+  for (const auto& e : std::get<promql::vector_value>(v))
+    result.push_back({{"metric", metric(e.metric)}, {"value", point(e.t, e.v)}});
+  return {{"resultType", "vector"}, {"result", std::move(result)}};
+}
+
+http::response bad_data(const std::string& message) {
+  return http::response::error(400, "bad_data", message);
+}
+
+// A step as Prometheus takes it: a duration ("15s") or seconds ("15", "0.5").
+expected<duration> parse_step(std::string_view text) {
+  if (auto d = parse_duration(text)) return *d;
+  double seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec == std::errc{} && end == text.data() + text.size() && seconds > 0 &&
+      std::isfinite(seconds))
+    return duration{static_cast<int64_t>(std::llround(seconds * 1000))};
+  return error{errc::invalid_argument,
+               "cannot parse \"" + std::string{text} + "\" to a valid duration"};
+}
+
+struct query_params {
+  std::string query;
+  std::optional<timestamp> time, start, end;
+  std::optional<duration> step;
+};
+
+// Reads the parameters; sends a 400 naming the bad one and returns nullopt.
+std::optional<query_params> read_params(const http::request& req, http::responder& res) {
+  query_params out;
+  auto list = req.query_params();
+  if (req.method == "POST")
+    for (auto& p : http::parse_form(req.body)) list.push_back(std::move(p));
+  for (auto& [name, value] : list) {
+    if (name == "query") {
+      out.query = value;
+    } else if (name == "time" || name == "start" || name == "end") {
+      auto t = parse_api_time(value);
+      if (!t) {
+        res.send(bad_data("invalid parameter \"" + name + "\": " + t.error_value().message));
+        return std::nullopt;
+      }
+      (name == "time" ? out.time : name == "start" ? out.start : out.end) = *t;
+    } else if (name == "step") {
+      auto s = parse_step(value);
+      if (!s) {
+        res.send(bad_data("invalid parameter \"step\": " + s.error_value().message));
+        return std::nullopt;
+      }
+      out.step = *s;
+    }
+  }
+  return out;
+}
+
+void handle_query(caf::actor_system& sys, const actor_directory& directory, query_runner& runner,
+                  const promql::engine& engine, bool range, http::request&& req,
+                  http::responder res) {
+  auto params = read_params(req, res);
+  if (!params) return;
+  if (range && (!params->start || !params->end || !params->step))
+    return res.send(bad_data(std::string{"invalid parameter \""} +
+                             (!params->start ? "start"
+                              : !params->end ? "end"
+                                             : "step") +
+                             "\": missing"));
+  if (range && *params->end < *params->start)
+    return res.send(bad_data("end timestamp must not be before start time"));
+  auto parsed = promql::parse_expr(params->query);
+  if (!parsed.ok())
+    return res.send(bad_data("invalid parameter \"query\": " + parsed.errors.front().to_string()));
+  auto set = shards(directory);
+  if (!set.down.empty())
+    return res.send(
+        http::response::error(503, "unavailable", "shards restarting: " + joined(set.down)));
+  auto shared = std::make_shared<http::responder>(std::move(res));
+  auto job = [&sys, &engine, range, shared, p = std::move(*params),
+              expr = std::shared_ptr<promql::expr>(std::move(*parsed.value)),
+              live = std::move(set.live)]() mutable {
+    shard_actors_queryable q{sys, std::move(live)};
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    if (range) {
+      auto m = engine.eval_range(q, *expr, *p.start, *p.end, *p.step);
+      if (!m) return shared->send(http::response::error(422, "execution", m.error_value().message));
+      return shared->send(success(matrix_json(*m)));
+    }
+    const timestamp t = p.time.value_or(now);
+    auto v = engine.eval_instant(q, *expr, t);
+    if (!v) return shared->send(http::response::error(422, "execution", v.error_value().message));
+    shared->send(success(value_json(*v, t)));
+  };
+  if (!runner.submit(std::move(job)))
+    shared->send(http::response::error(503, "unavailable", "too many queries queued; retry"));
+}
+
+}  // namespace
+
+void add_query_routes(http::router& router, caf::actor_system& sys,
+                      const actor_directory& directory, const authenticator& auth,
+                      query_runner& runner, const promql::engine& engine) {
+  for (const char* method : {"GET", "POST"}) {
+    for (bool range : {false, true}) {
+      const char* path = range ? "/api/v1/query_range" : "/api/v1/query";
+      router.add(method, path, path,
+                 require_role(auth, config::role::read,
+                              [&sys, &directory, &runner, &engine, range](http::request&& req,
+                                                                          http::responder res) {
+                                handle_query(sys, directory, runner, engine, range, std::move(req),
+                                             std::move(res));
+                              }));
+    }
+  }
+}
+
+}  // namespace vigil::runtime

@@ -1,0 +1,75 @@
+"""PromQL over HTTP (/api/v1/query, /api/v1/query_range) on pushed data,
+asked by Debian's promtool and by hand, answers in Prometheus's shape."""
+
+import json
+import shutil
+import subprocess
+import time
+
+import msgpack
+
+CONFIG = "cluster:\n  shards: 2\n  nodes: [{name: local}]\n"
+NOW = int(time.time())
+T0 = (NOW - 600) * 1000  # ten minutes of data, every 15 s, up to now
+
+
+def push_counters(v):
+    series = []
+    for job, per_step in (("api", 1.0), ("db", 3.0)):
+        for i in range(3):
+            ts = [T0 + k * 15000 for k in range(41)]
+            series.append([{"__name__": "requests_total", "job": job, "instance": f"i{i}"},
+                           ts, [per_step * k for k in range(41)]])
+    body = msgpack.packb(["write", 1, series])
+    status, _, data = v.post("/api/v1/push", body=body, raw=True,
+                             headers={"Content-Type": "application/msgpack"})
+    assert status == 200 and msgpack.unpackb(data)[2] == 6 * 41
+
+
+def test_instant_and_range_queries(start_vigild):
+    v = start_vigild(config=CONFIG)
+    push_counters(v)
+    at = (T0 + 40 * 15000) / 1000
+    status, _, body = v.get(f"/api/v1/query?query=sum+by+(job)(rate(requests_total[5m]))&time={at}")
+    assert status == 200, body
+    doc = json.loads(body)
+    assert doc["status"] == "success" and doc["data"]["resultType"] == "vector"
+    got = {r["metric"]["job"]: float(r["value"][1]) for r in doc["data"]["result"]}
+    assert abs(got["api"] - 3 / 15) < 1e-9 and abs(got["db"] - 9 / 15) < 1e-9, got
+    assert doc["data"]["result"][0]["value"][0] == at
+
+    start, end = (T0 + 20 * 15000) / 1000, at
+    status, _, body = v.post("/api/v1/query_range",
+                             body=f"query=requests_total{{job=\"db\",instance=\"i0\"}}"
+                                  f"&start={start}&end={end}&step=60".encode(),
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    doc = json.loads(body)
+    assert status == 200 and doc["data"]["resultType"] == "matrix", body
+    [series] = doc["data"]["result"]
+    assert series["metric"]["__name__"] == "requests_total"
+    assert [p[1] for p in series["values"]] == ["60", "72", "84", "96", "108", "120"]
+
+    status, _, body = v.get("/api/v1/query?query=1%2B")
+    doc = json.loads(body)
+    assert status == 400 and doc["errorType"] == "bad_data"
+    assert doc["error"].startswith('invalid parameter "query": 1:3: parse error'), doc
+    status, _, body = v.get("/api/v1/query_range?query=up&start=1&end=2")
+    assert status == 400 and "step" in json.loads(body)["error"]
+
+
+def test_promtool_queries_vigil(start_vigild):
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool (Debian package prometheus) is required"
+    v = start_vigild(config=CONFIG)
+    push_counters(v)
+    url = f"http://127.0.0.1:{v.port}"
+    r = subprocess.run([promtool, "query", "instant", url, "count(requests_total)",
+                        f"--time={(T0 + 40 * 15000) / 1000}"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "{} => 6 @[%d]" % ((T0 + 40 * 15000) // 1000), r.stdout
+    r = subprocess.run([promtool, "query", "range", url, 'requests_total{job="api",instance="i1"}',
+                        f"--start={(T0 + 38 * 15000) / 1000}", f"--end={(T0 + 40 * 15000) / 1000}",
+                        "--step=15s"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("\n") >= 3 and "40 @[" in r.stdout, r.stdout
