@@ -5,6 +5,7 @@
 
 #include "actors/atoms.hpp"
 #include "config/loader.hpp"
+#include "runtime/version.hpp"
 #include "storage/base/log.hpp"
 
 namespace vigil::runtime {
@@ -75,6 +76,18 @@ void add_node_routes(http::router& router, const node_api& api) {
         res.send(
             http::response::text(200, reg->render(), "text/plain; version=0.0.4; charset=utf-8"));
       });
+  router.add("GET", "/api/v1/status/buildinfo", "/api/v1/status/buildinfo",
+             require_role(*api.auth, config::role::read, [](http::request&&, http::responder res) {
+               // Prometheus's fields; Grafana reads `version` to pick features.
+               nlohmann::json data{{"version", vigil::version},
+                                   {"revision", vigil::revision},
+                                   {"branch", ""},
+                                   {"buildUser", ""},
+                                   {"buildDate", ""},
+                                   {"goVersion", ""}};
+               res.send(http::response::json(
+                   200, nlohmann::json{{"status", "success"}, {"data", data}}.dump()));
+             }));
   router.add("POST", "/api/v1/admin/fault", "/api/v1/admin/fault",
              require_role(*api.auth, config::role::admin,
                           [dir = api.directory](http::request&& req, http::responder res) {

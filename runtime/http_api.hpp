@@ -21,8 +21,9 @@ struct node_api {
   const std::atomic<bool>* ready = nullptr;
 };
 
-/// Registers GET /-/healthy, GET /-/ready, GET /metrics and
-/// POST /api/v1/admin/fault (admin role).
+/// Registers GET /-/healthy, GET /-/ready, GET /metrics,
+/// GET /api/v1/status/buildinfo (read role) and POST /api/v1/admin/fault
+/// (admin role).
 void add_node_routes(http::router& router, const node_api& api);
 
 /// Wraps `h` so it runs only for requests whose bearer token has `needed`;

@@ -73,3 +73,11 @@ def test_promtool_queries_vigil(start_vigild):
                         "--step=15s"], capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("\n") >= 3 and "40 @[" in r.stdout, r.stdout
+
+
+def test_buildinfo_has_prometheus_fields(start_vigild):
+    v = start_vigild()
+    status, _, body = v.get("/api/v1/status/buildinfo")
+    data = json.loads(body)["data"]
+    assert status == 200 and data["version"] and data["revision"]
+    assert set(data) >= {"version", "revision", "branch", "buildUser", "buildDate", "goVersion"}
