@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/promql/parser.hpp"
+#include "rules/promql/printer.hpp"
 #include "runtime/http_api.hpp"
 #include "runtime/series_api.hpp"
 #include "runtime/shard_scatter.hpp"
@@ -220,12 +221,29 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
     shared->send(http::response::error(503, "unavailable", "too many queries queued; retry"));
 }
 
+// /api/v1/format_query: the query as Prometheus prints it.
+void handle_format(http::request&& req, http::responder res) {
+  std::optional<std::string> query;
+  auto list = req.query_params();
+  if (req.method == "POST")
+    for (auto& p : http::parse_form(req.body)) list.push_back(std::move(p));
+  for (auto& [name, value] : list)
+    if (name == "query") query = value;
+  if (!query) return res.send(bad_data("invalid parameter \"query\": missing"));
+  auto parsed = promql::parse_expr(*query);
+  if (!parsed.ok())
+    return res.send(bad_data("invalid parameter \"query\": " + parsed.errors.front().to_string()));
+  res.send(success(promql::to_string(**parsed.value)));
+}
+
 }  // namespace
 
 void add_query_routes(http::router& router, caf::actor_system& sys,
                       const actor_directory& directory, const authenticator& auth,
                       query_runner& runner, const promql::engine& engine) {
   for (const char* method : {"GET", "POST"}) {
+    router.add(method, "/api/v1/format_query", "/api/v1/format_query",
+               require_role(auth, config::role::read, handle_format));
     for (bool range : {false, true}) {
       const char* path = range ? "/api/v1/query_range" : "/api/v1/query";
       router.add(method, path, path,

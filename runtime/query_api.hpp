@@ -3,6 +3,7 @@
 // PromQL over HTTP, as Prometheus serves it (read role, GET or form POST):
 //   /api/v1/query         query, time            instant query
 //   /api/v1/query_range   query, start, end, step
+//   /api/v1/format_query  query                  the query as Prometheus prints it
 // Queries run on the query_runner's own threads: evaluation reads the
 // shards through blocking requests, which may happen neither on the loop
 // thread nor inside an actor.

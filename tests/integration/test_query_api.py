@@ -81,3 +81,12 @@ def test_buildinfo_has_prometheus_fields(start_vigild):
     data = json.loads(body)["data"]
     assert status == 200 and data["version"] and data["revision"]
     assert set(data) >= {"version", "revision", "branch", "buildUser", "buildDate", "goVersion"}
+
+
+def test_format_query_prints_as_prometheus_does(start_vigild):
+    v = start_vigild()
+    status, _, body = v.get("/api/v1/format_query?query=sum+by(job)(rate(x%7Ba%3D%22b%22%7D%5B5m%5D+offset+1m))")
+    assert status == 200, body
+    assert json.loads(body)["data"] == 'sum by (job) (rate(x{a="b"}[5m] offset 1m))'
+    status, _, body = v.get("/api/v1/format_query?query=sum(")
+    assert status == 400 and json.loads(body)["errorType"] == "bad_data"
