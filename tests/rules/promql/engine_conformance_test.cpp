@@ -4,7 +4,9 @@
 // as promqltest does (values equal within a relative 1e-6, NaNs equal,
 // series compared as sets unless `expect ordered`; `expect fail` with an
 // optional msg or regex). Warn/info expectations are not checked and are
-// counted; cases involving native histograms are skipped.
+// counted; cases involving native histograms are skipped. With
+// VIGIL_CONFORMANCE_VERBOSE set, every failing and skipped case is listed
+// with its reason.
 //
 // The engine is incomplete, so the test only fails when a file passes fewer
 // cases than recorded in `minimum_passed` below: raise the numbers as the
@@ -66,7 +68,8 @@ struct eval_case {
   int64_t points_step = 0;
   bool expect_fail = false, ordered = false;
   std::string fail_msg, fail_regex, expected_string;
-  bool has_string = false, skip = false;
+  bool has_string = false;
+  std::string skip;                   // why the case is skipped, if it is
   std::vector<std::string> expected;  // series lines or a scalar
 };
 
@@ -123,7 +126,8 @@ size_t read_expectations(const std::vector<std::string>& lines, size_t i, eval_c
       c.has_string = true;
       c.expected_string = unquote_text(l.substr(13));
     } else if (!l.starts_with("expect ")) {
-      c.skip = c.skip || l.find("{{") != std::string::npos;
+      if (c.skip.empty() && l.find("{{") != std::string::npos)
+        c.skip = "expects native histogram values";
       c.expected.push_back(l);
     }
   }
@@ -279,7 +283,8 @@ eval_case parse_eval(const std::string& line, int number) {
   return c;
 }
 
-tally run_script(const std::filesystem::path& path, std::vector<std::string>& failures) {
+tally run_script(const std::filesystem::path& path, std::vector<std::string>& failures,
+                 std::vector<std::string>& skips) {
   std::ifstream in{path};
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);)
@@ -301,9 +306,13 @@ tally run_script(const std::filesystem::path& path, std::vector<std::string>& fa
                                    lines[k].starts_with("expect info") ||
                                    lines[k].starts_with("expect no_");
       i = next;
-      for (const auto& h : histograms) c.skip = c.skip || mentions(c.query, h);
-      if (c.skip) {
+      for (const auto& h : histograms)
+        if (c.skip.empty() && mentions(c.query, h))
+          c.skip = "reads " + h + ", loaded with native histograms";
+      if (!c.skip.empty()) {
         ++t.skipped;  // native histograms are not supported
+        skips.push_back(path.filename().string() + ":" + std::to_string(c.line) + ": " + c.query +
+                        ": " + c.skip);
         continue;
       }
       std::string why = run_case(c, q);
@@ -331,9 +340,9 @@ TEST_CASE("the engine passes Prometheus's PromQL test scripts", "[promql][confor
   std::sort(scripts.begin(), scripts.end());
   REQUIRE(!scripts.empty());
   tally total;
-  std::vector<std::string> failures, regressions;
+  std::vector<std::string> failures, skips, regressions;
   for (const auto& script : scripts) {
-    tally t = run_script(script, failures);
+    tally t = run_script(script, failures, skips);
     std::string file = script.filename().string();
     std::cout << "engine conformance " << file << ": " << t.passed << " passed, " << t.failed
               << " failed, " << t.skipped << " skipped\n";
@@ -349,8 +358,11 @@ TEST_CASE("the engine passes Prometheus's PromQL test scripts", "[promql][confor
   std::cout << "engine conformance total: " << total.passed << " passed, " << total.failed
             << " failed, " << total.skipped << " skipped (native histograms); "
             << total.unchecked_annotations << " warn/info expectations not checked\n";
-  if (std::getenv("VIGIL_CONFORMANCE_VERBOSE"))
-    for (const auto& f : failures) std::cout << "  " << f << "\n";
+  // Every failing and skipped case, with the reason.
+  if (std::getenv("VIGIL_CONFORMANCE_VERBOSE")) {
+    for (const auto& f : failures) std::cout << "  failed: " << f << "\n";
+    for (const auto& k : skips) std::cout << "  skipped: " << k << "\n";
+  }
   std::string report;
   for (const auto& r : regressions) report += r + "\n";
   INFO(report);
