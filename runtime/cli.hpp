@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "storage/base/log.hpp"
 #include "storage/base/expected.hpp"
+#include "storage/base/log.hpp"
 
 namespace vigil::runtime {
 

@@ -7,8 +7,8 @@
 
 #include "rules/promql/parser.hpp"
 #include "rules/promql/printer.hpp"
+#include "runtime/api_params.hpp"
 #include "runtime/http_api.hpp"
-#include "runtime/series_api.hpp"
 #include "runtime/shard_scatter.hpp"
 
 namespace vigil::runtime {
@@ -129,22 +129,6 @@ json value_json(const promql::value& v, timestamp t) {
   return {{"resultType", "vector"}, {"result", std::move(result)}};
 }
 
-http::response bad_data(const std::string& message) {
-  return http::response::error(400, "bad_data", message);
-}
-
-// A step as Prometheus takes it: a duration ("15s") or seconds ("15", "0.5").
-expected<duration> parse_step(std::string_view text) {
-  if (auto d = parse_duration(text)) return *d;
-  double seconds = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec == std::errc{} && end == text.data() + text.size() && seconds > 0 &&
-      std::isfinite(seconds))
-    return duration{static_cast<int64_t>(std::llround(seconds * 1000))};
-  return error{errc::invalid_argument,
-               "cannot parse \"" + std::string{text} + "\" to a valid duration"};
-}
-
 struct query_params {
   std::string query;
   std::optional<timestamp> time, start, end;
@@ -154,23 +138,20 @@ struct query_params {
 // Reads the parameters; sends a 400 naming the bad one and returns nullopt.
 std::optional<query_params> read_params(const http::request& req, http::responder& res) {
   query_params out;
-  auto list = req.query_params();
-  if (req.method == "POST")
-    for (auto& p : http::parse_form(req.body)) list.push_back(std::move(p));
-  for (auto& [name, value] : list) {
+  for (auto& [name, value] : api_params(req)) {
     if (name == "query") {
       out.query = value;
     } else if (name == "time" || name == "start" || name == "end") {
       auto t = parse_api_time(value);
       if (!t) {
-        res.send(bad_data("invalid parameter \"" + name + "\": " + t.error_value().message));
+        res.send(invalid_param(name, t.error_value().message));
         return std::nullopt;
       }
       (name == "time" ? out.time : name == "start" ? out.start : out.end) = *t;
     } else if (name == "step") {
-      auto s = parse_step(value);
+      auto s = parse_api_duration(value);
       if (!s) {
-        res.send(bad_data("invalid parameter \"step\": " + s.error_value().message));
+        res.send(invalid_param(name, s.error_value().message));
         return std::nullopt;
       }
       out.step = *s;
@@ -185,16 +166,15 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
   auto params = read_params(req, res);
   if (!params) return;
   if (range && (!params->start || !params->end || !params->step))
-    return res.send(bad_data(std::string{"invalid parameter \""} +
-                             (!params->start ? "start"
-                              : !params->end ? "end"
-                                             : "step") +
-                             "\": missing"));
+    return res.send(invalid_param(!params->start ? "start"
+                                  : !params->end ? "end"
+                                                 : "step",
+                                  "missing"));
   if (range && *params->end < *params->start)
-    return res.send(bad_data("end timestamp must not be before start time"));
+    return res.send(
+        http::response::error(400, "bad_data", "end timestamp must not be before start time"));
   auto parsed = promql::parse_expr(params->query);
-  if (!parsed.ok())
-    return res.send(bad_data("invalid parameter \"query\": " + parsed.errors.front().to_string()));
+  if (!parsed.ok()) return res.send(invalid_param("query", parsed.errors.front().to_string()));
   auto set = shards(directory);
   if (!set.down.empty())
     return res.send(
@@ -224,15 +204,11 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
 // /api/v1/format_query: the query as Prometheus prints it.
 void handle_format(http::request&& req, http::responder res) {
   std::optional<std::string> query;
-  auto list = req.query_params();
-  if (req.method == "POST")
-    for (auto& p : http::parse_form(req.body)) list.push_back(std::move(p));
-  for (auto& [name, value] : list)
+  for (auto& [name, value] : api_params(req))
     if (name == "query") query = value;
-  if (!query) return res.send(bad_data("invalid parameter \"query\": missing"));
+  if (!query) return res.send(invalid_param("query", "missing"));
   auto parsed = promql::parse_expr(*query);
-  if (!parsed.ok())
-    return res.send(bad_data("invalid parameter \"query\": " + parsed.errors.front().to_string()));
+  if (!parsed.ok()) return res.send(invalid_param("query", parsed.errors.front().to_string()));
   res.send(success(promql::to_string(**parsed.value)));
 }
 

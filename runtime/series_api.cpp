@@ -1,13 +1,11 @@
 #include "runtime/series_api.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <ctime>
 #include <mutex>
 #include <set>
 
 #include "rules/promql/parser.hpp"
+#include "runtime/api_params.hpp"
 #include "runtime/http_api.hpp"
 #include "runtime/shard_scatter.hpp"
 
@@ -15,50 +13,7 @@ namespace vigil::runtime {
 
 using nlohmann::json;
 
-expected<timestamp> parse_api_time(std::string_view text) {
-  auto fail = [&] {
-    return error{errc::invalid_argument,
-                 "cannot parse \"" + std::string{text} + "\" to a valid timestamp"};
-  };
-  double seconds = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec == std::errc{} && end == text.data() + text.size() && std::isfinite(seconds))
-    return static_cast<timestamp>(std::llround(seconds * 1000));
-  // RFC 3339: 2006-01-02T15:04:05[.999]Z or ...+07:00.
-  std::tm tm{};
-  const std::string s{text};
-  const char* rest = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!rest) return fail();
-  int64_t ms = 0;
-  if (*rest == '.') {
-    int64_t scale = 100;
-    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) ms += (*rest - '0') * scale;
-  }
-  int64_t offset_s = 0;
-  if (*rest == '+' || *rest == '-') {
-    int hours = 0, minutes = 0;
-    if (std::sscanf(rest + 1, "%2d:%2d", &hours, &minutes) != 2 || std::strlen(rest) != 6)
-      return fail();
-    offset_s = (*rest == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
-  } else if (std::string_view{rest} != "Z") {
-    return fail();
-  }
-  return (static_cast<int64_t>(timegm(&tm)) - offset_s) * 1000 + ms;
-}
-
 namespace {
-
-// The request's parameters: the query string, and the form body of a POST.
-http::param_list params_of(const http::request& req) {
-  auto out = req.query_params();
-  if (req.method == "POST")
-    for (auto& p : http::parse_form(req.body)) out.push_back(std::move(p));
-  return out;
-}
-
-http::response bad_data(const std::string& param, const std::string& message) {
-  return http::response::error(400, "bad_data", "invalid parameter \"" + param + "\": " + message);
-}
 
 // What every endpoint here reads: the selectors and the time range.
 struct selection {
@@ -71,18 +26,18 @@ struct selection {
 // when one is wrong.
 std::optional<selection> read_selection(const http::request& req, http::responder& res) {
   selection out;
-  for (const auto& [name, value] : params_of(req)) {
+  for (const auto& [name, value] : api_params(req)) {
     if (name == "match[]") {
       auto parsed = promql::parse_selector(value);
       if (!parsed.ok()) {
-        res.send(bad_data(name, parsed.errors.front().to_string()));
+        res.send(invalid_param(name, parsed.errors.front().to_string()));
         return std::nullopt;
       }
       out.selectors.push_back(std::move(*parsed.value));
     } else if (name == "start" || name == "end") {
       auto t = parse_api_time(value);
       if (!t) {
-        res.send(bad_data(name, t.error_value().message));
+        res.send(invalid_param(name, t.error_value().message));
         return std::nullopt;
       }
       (name == "start" ? out.min_t : out.max_t) = *t;
@@ -144,7 +99,7 @@ void labels_handler(caf::actor_system& sys, const actor_directory& directory,
 void series_handler(caf::actor_system& sys, const actor_directory& directory, http::request&& req,
                     http::responder res) {
   bool has_match = false;
-  for (const auto& [name, value] : params_of(req)) has_match |= name == "match[]";
+  for (const auto& [name, value] : api_params(req)) has_match |= name == "match[]";
   if (!has_match)
     return res.send(http::response::error(400, "bad_data", "no match[] parameter provided"));
   auto sel = read_selection(req, res);

@@ -13,16 +13,10 @@
 #include "runtime/actor_directory.hpp"
 #include "runtime/auth.hpp"
 #include "runtime/http/router.hpp"
-#include "storage/base/expected.hpp"
-#include "storage/base/sample.hpp"
 
 namespace vigil::runtime {
 
 void add_series_routes(http::router& router, caf::actor_system& sys,
                        const actor_directory& directory, const authenticator& auth);
-
-/// A time parameter as Prometheus accepts it: Unix seconds with an
-/// optional fraction, or RFC 3339; in milliseconds.
-[[nodiscard]] expected<vigil::timestamp> parse_api_time(std::string_view text);
 
 }  // namespace vigil::runtime

@@ -6,9 +6,9 @@
 
 #include "config/loader.hpp"
 #include "runtime/cli.hpp"
-#include "storage/base/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/version.hpp"
+#include "storage/base/log.hpp"
 
 namespace {
 
