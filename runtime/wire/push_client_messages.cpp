@@ -145,25 +145,14 @@ from_client read_client_message(std::string_view frame) {
   msgpack::zone zone;
   auto root = unpack_message(frame, zone);
   if (!root) return bad(std::nullopt, "message", root.error_value(), true);
-  auto all = list(*root);
-  if (!all || all->empty() || (*all)[0].type != msgpack::type::STR)
-    return reject(std::nullopt, code::bad_message,
-                  "message: expected an array starting with the message type, got " +
-                      std::string(all && all->empty() ? "an empty array" : kind_of(*root)));
-  const auto type = *raw_text((*all)[0]);
-  struct kind {
-    std::string_view name;
-    uint32_t size;
-    from_client (*read)(msgpack_span);
-  };
-  for (const kind k :
-       {kind{"write", 3, read_write}, kind{"ping", 2, read_ping}, kind{"hello", 3, read_hello}}) {
-    if (type != k.name) continue;
-    auto parts = tuple(*root, k.size);
-    if (!parts) return bad(std::nullopt, type, parts.error_value(), type == "hello");
-    return k.read(*parts);
-  }
-  return reject(std::nullopt, code::bad_message, "unknown message type " + quote_text(type));
+  using kind = message_kind<from_client>;
+  return read_message<from_client>(
+      *root,
+      {kind{"write", 3, read_write}, kind{"ping", 2, read_ping}, kind{"hello", 3, read_hello}},
+      // Every problem with a hello is a bad handshake: fatal.
+      [](std::string_view type, std::string message) -> from_client {
+        return reject(std::nullopt, code::bad_message, std::move(message), type == "hello");
+      });
 }
 
 from_client decode_client_body(std::string_view body, std::size_t max_message_bytes) {

@@ -44,4 +44,32 @@ using msgpack_span = std::span<const msgpack::object>;
 /// "<context>: <e.message>".
 [[nodiscard]] error in(std::string_view context, const error& e);
 
+/// A message type, its element count and its reader.
+template <class Result>
+struct message_kind {
+  std::string_view name;
+  uint32_t size;
+  Result (*read)(msgpack_span);
+};
+
+/// Reads `root` as one of `kinds`, by the type name in its first element.
+/// A message of no kind, or of a kind with the wrong element count, becomes
+/// `refuse(type, message)`; `type` is "" when it could not be read.
+template <class Result, class Refuse>
+Result read_message(const msgpack::object& root, std::initializer_list<message_kind<Result>> kinds,
+                    Refuse refuse) {
+  auto all = list(root);
+  if (!all || all->empty() || (*all)[0].type != msgpack::type::STR)
+    return refuse("", "message: expected an array starting with the message type, got " +
+                          std::string(all && all->empty() ? "an empty array" : kind_of(root)));
+  const auto type = *raw_text((*all)[0]);
+  for (const auto& k : kinds) {
+    if (type != k.name) continue;
+    auto parts = tuple(root, k.size);
+    if (!parts) return refuse(type, in(type, parts.error_value()).message);
+    return k.read(*parts);
+  }
+  return refuse("", "unknown message type " + quote_text(type));
+}
+
 }  // namespace vigil::wire::push

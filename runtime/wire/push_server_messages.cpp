@@ -105,25 +105,13 @@ from_server read_server_message(std::string_view frame) {
   msgpack::zone zone;
   auto root = unpack_message(frame, zone);
   if (!root) return bad("message", root.error_value());
-  auto all = list(*root);
-  if (!all || all->empty() || (*all)[0].type != msgpack::type::STR)
-    return reject(code::bad_message,
-                  "message: expected an array starting with the message type, got " +
-                      std::string(all && all->empty() ? "an empty array" : kind_of(*root)));
-  const auto type = *raw_text((*all)[0]);
-  struct kind {
-    std::string_view name;
-    uint32_t size;
-    from_server (*read)(msgpack_span);
-  };
-  for (const kind k : {kind{"ack", 4, read_ack}, kind{"pong", 2, read_pong},
-                       kind{"error", 4, read_error}, kind{"welcome", 3, read_welcome}}) {
-    if (type != k.name) continue;
-    auto parts = tuple(*root, k.size);
-    if (!parts) return bad(type, parts.error_value());
-    return k.read(*parts);
-  }
-  return reject(code::bad_message, "unknown message type " + quote_text(type));
+  using kind = message_kind<from_server>;
+  return read_message<from_server>(*root,
+                                   {kind{"ack", 4, read_ack}, kind{"pong", 2, read_pong},
+                                    kind{"error", 4, read_error}, kind{"welcome", 3, read_welcome}},
+                                   [](std::string_view, std::string message) -> from_server {
+                                     return reject(code::bad_message, std::move(message));
+                                   });
 }
 
 }  // namespace vigil::wire::push
