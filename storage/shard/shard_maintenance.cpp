@@ -60,25 +60,41 @@ expected<persist::chunk_record> merge_blocks(std::span<const persist::chunk_reco
                                rollup::encode_points(points)};
 }
 
+// The windows of `span` a watermarked pass over tier `source` still has to
+// do, as (from, through]: from the watermark under `key` (or the window
+// before the tier's first data) to the last window ending by `through`;
+// nullopt when there are none.
+expected<std::optional<std::pair<timestamp, timestamp>>> pending(persist::catalog& catalog,
+                                                                 const std::string& key,
+                                                                 tier source, duration span,
+                                                                 timestamp through) {
+  through = floor_to(through, span);
+  auto mark = catalog.meta_int(key);
+  if (!mark) return std::move(mark).error_value();
+  timestamp from;
+  if (*mark) {
+    from = **mark;
+  } else {
+    auto first = catalog.first_time(source);
+    if (!first) return std::move(first).error_value();
+    if (!*first) return std::optional<std::pair<timestamp, timestamp>>{};
+    from = floor_to(**first - 1, span);
+  }
+  if (through <= from) return std::optional<std::pair<timestamp, timestamp>>{};
+  return std::optional{std::pair{from, through}};
+}
+
 }  // namespace
 
 // Rolls the source tier up into `target` for windows in (watermark, through].
 expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
   const duration res = resolution(target);
   const tier source = target == minute_tier ? raw_tier : minute_tier;
-  through = floor_to(through, res);
-  timestamp from;
-  auto mark = catalog_->meta_int(catalog_keys::rolled_up_through(target));
-  if (!mark) return std::move(mark).error_value();
-  if (*mark) {
-    from = **mark;
-  } else {
-    auto first = catalog_->first_time(source);
-    if (!first) return std::move(first).error_value();
-    if (!*first) return uint64_t{0};
-    from = floor_to(**first - 1, res);
-  }
-  if (through <= from) return uint64_t{0};
+  auto range = pending(*catalog_, catalog_keys::rolled_up_through(target), source, res, through);
+  if (!range) return std::move(range).error_value();
+  if (!*range) return uint64_t{0};
+  const auto [from, upto] = **range;
+  through = upto;
   auto series = catalog_->series_with_blocks(source, from + 1, through);
   if (!series) return std::move(series).error_value();
   std::vector<persist::chunk_record> blocks;
@@ -138,19 +154,11 @@ expected<uint64_t> shard_engine::roll_up(tier target, timestamp through) {
 // the first part's key.)
 expected<uint64_t> shard_engine::compact(tier t, timestamp through) {
   const duration span = t == raw_tier ? opts_.block_span : t == minute_tier ? 24h : 7 * 24h;
-  through = floor_to(through, span);
-  timestamp from;
-  auto mark = catalog_->meta_int(catalog_keys::compacted_through(t));
-  if (!mark) return std::move(mark).error_value();
-  if (*mark) {
-    from = **mark;
-  } else {
-    auto first = catalog_->first_time(t);
-    if (!first) return std::move(first).error_value();
-    if (!*first) return uint64_t{0};
-    from = floor_to(**first - 1, span);
-  }
-  if (through <= from) return uint64_t{0};
+  auto range = pending(*catalog_, catalog_keys::compacted_through(t), t, span, through);
+  if (!range) return std::move(range).error_value();
+  if (!*range) return uint64_t{0};
+  const auto [from, upto] = **range;
+  through = upto;
   auto series = catalog_->series_with_blocks(t, from + 1, through);
   if (!series) return std::move(series).error_value();
   std::vector<persist::chunk_record> merged;
