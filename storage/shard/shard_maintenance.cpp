@@ -201,20 +201,13 @@ expected<int64_t> shard_engine::apply_retention(timestamp now) {
   if (!raw_guard) return std::move(raw_guard).error_value();
   auto minute_guard = catalog_->meta_int(catalog_keys::rolled_up_through(hour_tier));
   if (!minute_guard) return std::move(minute_guard).error_value();
-  std::vector<const tier_retention*> keep_of;  // by series ref
-  for (auto ref : head_.select({})) {
-    if (ref >= keep_of.size()) keep_of.resize(ref + 1, &opts_.retention);
-  }
-  for (auto it = opts_.retention_rules.rbegin(); it != opts_.retention_rules.rend(); ++it)
-    for (auto ref : head_.select(it->selector)) keep_of[ref] = &it->keep;  // first rule wins
   // Recorded first: readers may then assume deleted what is not yet, which
   // only sends them to a rollup early, never into a gap.
   if (auto err = catalog_->set_meta(catalog_keys::retention_applied_at, std::to_string(now)))
     return *err;
   int64_t deleted = 0;
-  for (size_t ref = 0; ref < keep_of.size(); ++ref) {
-    if (!keep_of[ref]) continue;
-    const auto& keep = *keep_of[ref];
+  for (auto ref : head_.select({})) {
+    const tier_retention& keep = retention_of(head_.labels_of(ref));
     const std::pair<tier, timestamp> cutoffs[] = {
         {raw_tier, std::min(now - keep.raw.count(), raw_guard->value_or(min_time))},
         {minute_tier, std::min(now - keep.rollup_1m.count(), minute_guard->value_or(min_time))},
