@@ -1,18 +1,42 @@
 #!/usr/bin/python3
 """A minimal client of vigil's msgpack push protocol v1 (docs/protocol.md).
 
-Connects to the ingest port, says hello, writes two series and prints the
-ack. Needs Debian's python3-msgpack (run with /usr/bin/python3):
+Writes two series and prints the ack, over TCP (connect to the ingest port,
+hello, write) or as one HTTP request (POST /api/v1/push). vigild serves the
+HTTP form today; its TCP push server is still to come (see the README).
+Needs Debian's python3-msgpack (run with /usr/bin/python3):
 
-    /usr/bin/python3 examples/push_client.py --port 9091 --token s3cret
+    /usr/bin/python3 examples/push_client.py --http http://127.0.0.1:9470 --token s3cret
+    /usr/bin/python3 examples/push_client.py --port 9471 --token s3cret
 """
 
 import argparse
 import socket
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import msgpack
+
+
+def write_message(seq, series):
+    """A write message; series is a list of (labels dict, [(t_ms, value), ...])."""
+    body = [[labels, [t for t, _ in samples], [float(v) for _, v in samples]]
+            for labels, samples in series]
+    return msgpack.packb(["write", seq, body])
+
+
+def http_write(url, token, series):
+    """POSTs one write to url/api/v1/push; returns the ack or error message."""
+    request = urllib.request.Request(
+        url.rstrip("/") + "/api/v1/push", data=write_message(1, series), method="POST",
+        headers={"Content-Type": "application/msgpack", "Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return msgpack.unpackb(response.read(), raw=False)
+    except urllib.error.HTTPError as e:  # the body is the error message
+        return msgpack.unpackb(e.read(), raw=False)
 
 
 class PushClient:
@@ -39,11 +63,7 @@ class PushClient:
             self.answer()
         seq = self.next_seq
         self.next_seq += 1
-        body = [
-            [labels, [t for t, _ in samples], [float(v) for _, v in samples]]
-            for labels, samples in series
-        ]
-        message = msgpack.packb(["write", seq, body])
+        message = write_message(seq, series)
         if len(message) > self.max_message_bytes:
             raise ValueError("write of %d bytes exceeds max_message_bytes" % len(message))
         self.sock.sendall(message)
@@ -81,19 +101,31 @@ class PushClient:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, help="the ingest port (TCP)")
+    parser.add_argument("--http", help="the node's HTTP address, e.g. http://127.0.0.1:9470")
     parser.add_argument("--token", default="")
     args = parser.parse_args()
+    if not args.port and not args.http:
+        parser.error("give --port (TCP) or --http")
 
+    now = int(time.time() * 1000)
+    series = [
+        ({"__name__": "up", "job": "push_client"}, [(now - 15000, 1), (now, 1)]),
+        ({"__name__": "temp_celsius", "room": "lab"}, [(now, 21.5)]),
+    ]
+    if args.http:
+        return report(http_write(args.http, args.token, series))
     client = PushClient(args.host, args.port, args.token)
     print("connected to %s (max_message_bytes %d, max_inflight %d)"
           % (client.node, client.max_message_bytes, client.max_inflight))
-    now = int(time.time() * 1000)
-    client.write([
-        ({"__name__": "up", "job": "push_client"}, [(now - 15000, 1), (now, 1)]),
-        ({"__name__": "temp_celsius", "room": "lab"}, [(now, 21.5)]),
-    ])
+    client.write(series)
     reply = client.answer()
+    client.close()
+    return report(reply)
+
+
+def report(reply):
+    """Prints an ack or error message; the exit code."""
     if reply[0] == "ack":
         _, seq, accepted, issues = reply
         print("write %d: %d samples stored" % (seq, accepted))
@@ -102,7 +134,6 @@ def main():
     else:
         _, seq, code, message = reply
         print("write %s: error %s: %s" % (seq, code, message))
-    client.close()
     return 0 if reply[0] == "ack" else 1
 
 

@@ -2,6 +2,8 @@
 samples are durable (docs/protocol.md), through the router and the shards."""
 
 import json
+import os
+import subprocess
 
 import msgpack
 
@@ -69,3 +71,12 @@ def test_bad_requests_get_a_msgpack_error_naming_the_problem(start_vigild):
     # The node keeps serving.
     status, ack = push(v, ["write", 5, [series("up", "ok", [(T0, 1)])]])
     assert status == 200 and ack == ["ack", 5, 1, []]
+
+
+def test_the_example_client_pushes_over_http(start_vigild):
+    v = start_vigild(config=CONFIG)
+    example = os.path.join(os.environ["VIGIL_SOURCE_DIR"], "examples", "push_client.py")
+    r = subprocess.run(["/usr/bin/python3", example, "--http", f"http://127.0.0.1:{v.port}",
+                        "--token", "push-secret"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "write 1: 3 samples stored", r.stdout
