@@ -12,6 +12,8 @@ using started_atom = caf::atom_constant<caf::atom("started")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 /// A supervisor's timer: a child did not stop in time during shutdown.
 using stop_timeout_atom = caf::atom_constant<caf::atom("stoptmo")>;
+/// A supervisor's new set of children (supervisor.hpp).
+using children_atom = caf::atom_constant<caf::atom("children")>;
 /// Store a write batch.
 using write_atom = caf::atom_constant<caf::atom("write")>;
 /// Select series and samples.
@@ -30,6 +32,16 @@ using durable_atom = caf::atom_constant<caf::atom("durable")>;
 using persist_atom = caf::atom_constant<caf::atom("persist")>;
 /// Timer: build rollups and apply retention.
 using maintain_atom = caf::atom_constant<caf::atom("maintain")>;
+/// A scraper's timer: scrape now.
+using scrape_atom = caf::atom_constant<caf::atom("scrape")>;
+/// A scrape's HTTP response arrived.
+using fetched_atom = caf::atom_constant<caf::atom("fetched")>;
+/// A child that is no longer wanted: finish up and exit normally.
+using retire_atom = caf::atom_constant<caf::atom("retire")>;
+/// Discovery's timer: look at the file_sd files.
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+/// The configuration was reloaded: take it anew.
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
 /// Fault injection (admin only): make the receiving actor fail.
 using fault_atom = caf::atom_constant<caf::atom("fault")>;
 

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 #include <optional>
+#include <unordered_map>
 
 #include "actors/instrument.hpp"
 #include "storage/base/log.hpp"
@@ -21,10 +22,14 @@ struct child {
   restart_tracker tracker;
   caf::actor handle;  // null while down
   bool started = false;
+  // Children updates: asked to stop, then forgotten or started from `next`.
+  bool retiring = false;
+  std::optional<child_spec> next;
 };
 
 struct supervisor_state {
   std::string path;
+  supervision::restart_policy policy;
   supervision_env env;
   std::vector<child> children;
   std::optional<restart_tracker> group;  // one_for_all: intensity of the group
@@ -147,6 +152,66 @@ void on_child_failure(supervisor_actor* self, child& c, const caf::error& reason
   self->delayed_send(self, decision.delay, restart_atom::value, std::string{});
 }
 
+child make_child(supervisor_actor* self, child_spec spec) {
+  auto path = self->state.path + "/" + spec.name;
+  return {
+      std::move(spec), std::move(path), restart_tracker{self->state.policy}, {}, false, false, {}};
+}
+
+// A retiring child is down: it is forgotten, or replaced by its next spec.
+// Returns the position after it.
+std::vector<child>::iterator on_retired(supervisor_actor* self, std::vector<child>::iterator it) {
+  auto& st = self->state;
+  if (!it->next) {
+    st.env.directory->erase(it->path);
+    return st.children.erase(it);
+  }
+  *it = make_child(self, std::move(*it->next));
+  start_child(self, *it);
+  return it + 1;
+}
+
+void update_children(supervisor_actor* self, std::vector<child_spec> specs) {
+  auto& st = self->state;
+  if (st.stopping) return;
+  std::unordered_map<std::string, size_t> wanted;
+  for (size_t i = 0; i < specs.size(); ++i) wanted.emplace(specs[i].name, i);
+  std::vector<bool> placed(specs.size());
+  for (auto it = st.children.begin(); it != st.children.end();) {
+    auto found = wanted.find(it->spec.name);
+    if (found != wanted.end()) {
+      placed[found->second] = true;
+      auto& spec = specs[found->second];
+      if (spec.fingerprint == it->spec.fingerprint && !it->retiring) {
+        it->spec = std::move(spec);  // the same child; restarts use the newest spec
+        ++it;
+        continue;
+      }
+      it->next = std::move(spec);
+    } else {
+      it->next.reset();
+    }
+    if (!it->handle) {  // down, waiting for its restart: nothing to stop
+      it = on_retired(self, it);
+      continue;
+    }
+    if (!it->retiring) {
+      it->retiring = true;
+      // Replaced children just stop; removed ones are asked to leave.
+      if (it->next || !it->spec.retire)
+        self->send_exit(it->handle, caf::exit_reason::user_shutdown);
+      else
+        it->spec.retire(self, it->handle);
+    }
+    ++it;
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (placed[i]) continue;
+    st.children.push_back(make_child(self, std::move(specs[i])));
+    start_child(self, st.children.back());
+  }
+}
+
 void on_child_down(supervisor_actor* self, caf::down_msg& msg) {
   auto& st = self->state;
   std::erase_if(*st.live, [&](const caf::actor& a) { return a.address() == msg.source; });
@@ -165,7 +230,9 @@ void on_child_down(supervisor_actor* self, caf::down_msg& msg) {
   if (it == st.children.end()) return;
   auto& c = *it;
   c.handle = nullptr;
-  if (st.stopping) {
+  if (c.retiring && !st.stopping) {
+    (void)on_retired(self, it);
+  } else if (st.stopping) {
     st.stop_pending = caf::invalid_actor_id;
     st.env.directory->stopped(c.path, false);
     stop_next(self);
@@ -183,12 +250,9 @@ caf::behavior supervisor(supervisor_actor* self, std::string path, supervisor_sp
   st.path = std::move(path);
   st.env = env;
   st.on_started = std::move(on_started);
+  st.policy = spec.policy;
   if (spec.policy.strategy == restart_strategy::one_for_all) st.group.emplace(spec.policy);
-  for (auto& c : spec.children) {
-    auto child_path = st.path + "/" + c.name;
-    st.children.push_back(
-        {std::move(c), std::move(child_path), restart_tracker{spec.policy}, {}, false});
-  }
+  for (auto& c : spec.children) st.children.push_back(make_child(self, std::move(c)));
   // Children are monitored, so an exit message is a shutdown request: from
   // the parent supervisor dying, or from the process shutting down.
   self->set_exit_handler(
@@ -220,6 +284,9 @@ caf::behavior supervisor(supervisor_actor* self, std::string path, supervisor_sp
         }
         for (auto& c : st.children)
           if (c.spec.name == name && !c.handle) restart_child(self, c);
+      },
+      [self](actors::children_atom, std::vector<child_spec>& specs) {
+        update_children(self, std::move(specs));
       },
       [self](stop_timeout_atom, caf::actor_id id) {
         for (auto& c : self->state.children) {

@@ -17,7 +17,13 @@
 //   `stop_timeout` before it is killed, then exits with the same reason.
 // - A child that is itself a supervisor counts as started when it reports
 //   so; once all children are started the supervisor calls `on_started`.
+// - `(children_atom, std::vector<child_spec>)` replaces the children (the
+//   scrape targets, say): children it no longer names are retired (their
+//   `retire` asks them to leave; by default an exit message) and forgotten
+//   once down; a child named again with another fingerprint is stopped and
+//   started anew from its new spec; unchanged children keep running.
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
 #include <functional>
 #include <string>
@@ -46,6 +52,12 @@ struct child_spec {
                            std::function<void()> on_started)>
       start;
   bool reports_started = false;
+  /// What the child runs, for children updates: a child named again with
+  /// the same fingerprint keeps running.
+  std::string fingerprint;
+  /// Asks a child that is no longer wanted to leave; it must exit soon
+  /// after. Empty: an exit message (user_shutdown).
+  std::function<void(caf::event_based_actor* parent, const caf::actor& child)> retire;
 };
 
 struct supervisor_spec {
@@ -64,3 +76,6 @@ struct supervisor_spec {
                                           std::function<void()> on_started);
 
 }  // namespace vigil::runtime
+
+// Children updates stay within one node.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<vigil::runtime::child_spec>)

@@ -214,3 +214,36 @@ TEST_CASE_METHOD(fixture, "instrumented actors count messages by kind", "[superv
   CHECK(registry.counters("vigil_actor_messages_total", "", {"kind"}).with({"leaf"}).value() == 3);
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE_METHOD(fixture, "a children update starts, keeps, replaces and retires children",
+                 "[supervisor]") {
+  auto sup = spawn({fast_policy(supervision::restart_strategy::one_for_one), {leaf("a")}});
+  REQUIRE(log.await("start:a"));
+  auto with = [this](std::string name, std::string fingerprint) {
+    auto c = leaf(name);
+    c.fingerprint = std::move(fingerprint);
+    c.retire = [this, name](caf::event_based_actor* parent, const caf::actor& child) {
+      log.push("retire:" + name);
+      parent->send_exit(child, caf::exit_reason::user_shutdown);
+    };
+    return c;
+  };
+  caf::anon_send(sup, actors::children_atom::value,
+                 std::vector<child_spec>{with("a", ""), with("b", "1")});
+  REQUIRE(log.await("start:b"));
+  CHECK(log.count("start:a") == 1);  // unchanged: kept running
+
+  // b changes: stopped and started anew, without being asked to retire;
+  // a is gone: asked to retire, then forgotten.
+  caf::anon_send(sup, actors::children_atom::value, std::vector<child_spec>{with("b", "2")});
+  REQUIRE(log.await("start:b", 2));
+  REQUIRE(log.await("stop:a"));
+  CHECK(log.count("retire:a") == 1);
+  CHECK(log.count("retire:b") == 0);
+  CHECK(log.count("stop:b") == 1);
+  // The directory forgets a retired child once it is down.
+  for (int i = 0; i < 500 && directory.find("t/a"); ++i) std::this_thread::sleep_for(10ms);
+  CHECK_FALSE(directory.find("t/a"));
+  CHECK(restarts() == 0);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
