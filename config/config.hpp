@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scrape/job.hpp"
 #include "storage/base/duration.hpp"
 #include "storage/index/matcher.hpp"
 
@@ -103,6 +104,8 @@ struct config {
   storage_config storage;
   auth_config auth;
   http_config http;
+  /// Prometheus's scrape_configs; intervals already defaulted from `global`.
+  std::vector<scrape::job> scrape_configs;
 };
 
 }  // namespace vigil::config

@@ -7,8 +7,10 @@
 // section means adding a reader here and one line there.
 
 #include <filesystem>
+#include <vector>
 
 #include "config/yaml_reader.hpp"
+#include "scrape/job.hpp"
 
 namespace vigil::config::detail {
 
@@ -32,6 +34,19 @@ void read_auth(mapping& m, auth_config& out, const std::filesystem::path& base_d
 
 /// `http`: server timeouts and limits.
 void read_http(mapping& m, http_config& out);
+
+/// `scrape_configs` of the root mapping: the jobs, with intervals defaulting
+/// to `global`'s. Relative file paths (file_sd files, password_file,
+/// credentials_file, bearer_token_file) are resolved against `base_dir`.
+void read_scrape_configs(mapping& root, const global_config& global, std::vector<scrape::job>& out,
+                         const std::filesystem::path& base_dir);
+
+/// A relabel_configs or metric_relabel_configs list at `v`.
+void read_relabel_rules(const value& v, collector& out, std::vector<scrape::relabel_rule>& rules);
+
+/// One target group, `{targets: [...], labels: {...}}`, of static_configs or
+/// of a file_sd YAML file. Fills targets and labels, not the source.
+void read_target_group(mapping& m, scrape::target_group& out);
 
 /// The node used when the file has no `cluster` section.
 [[nodiscard]] node_config default_node();

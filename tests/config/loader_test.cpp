@@ -210,9 +210,9 @@ TEST_CASE("a key given twice is reported at its second occurrence", "[config]") 
 }
 
 TEST_CASE("unknown top-level keys list the known sections", "[config]") {
-  CHECK(problems("scrape_configs: []\n") ==
-        std::vector<std::string>{"test.yaml:1:1: scrape_configs: unknown key \"scrape_configs\" "
-                                 "(expected one of: cluster, global, storage, auth, http)"});
+  CHECK(problems("alerting: []\n") ==
+        std::vector<std::string>{"test.yaml:1:1: alerting: unknown key \"alerting\" (expected one "
+                                 "of: cluster, global, storage, auth, http, scrape_configs)"});
 }
 
 TEST_CASE("load_file reads a file and names it in diagnostics", "[config]") {
