@@ -6,6 +6,7 @@
 
 #include "actors/interfaces.hpp"
 #include "runtime/http_api.hpp"
+#include "runtime/node_tree.hpp"
 #include "runtime/wire/line_protocol.hpp"
 #include "runtime/wire/push_decoder.hpp"
 #include "runtime/wire/push_encoder.hpp"
@@ -18,7 +19,6 @@ using namespace std::chrono_literals;
 namespace push = wire::push;
 
 constexpr auto router_timeout = 60s;
-constexpr const char* router_path = "node/ingest/router";
 
 using write_done = std::function<void(expected<actors::write_ack>)>;
 

@@ -8,8 +8,10 @@
 #include <mutex>
 #include <thread>
 
+#include "config/loader.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/auth.hpp"
+#include "runtime/http/client.hpp"
 #include "runtime/http/event_loop.hpp"
 #include "runtime/http/server.hpp"
 #include "runtime/http_api.hpp"
@@ -17,6 +19,7 @@
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
 #include "runtime/query_api.hpp"
+#include "runtime/scrape_api.hpp"
 #include "runtime/series_api.hpp"
 #include "runtime/storage_api.hpp"
 #include "runtime/version.hpp"
@@ -128,12 +131,35 @@ int run_node(const config::config& cfg, const config::node_config& self,
   const promql::engine engine;
   query_runner queries{2, 64};
 
+  scrape_jobs jobs{cfg.scrape_configs};
+  scrape::target_board targets;
+  // Only scrape_configs are reloaded; other sections take effect at restart.
+  auto reload = [&cfg, &jobs, &directory]() -> std::optional<error> {
+    if (cfg.source == "<embedded>") return std::nullopt;
+    auto fresh = config::load_file(cfg.source);
+    if (!fresh) {
+      log::error("node", "configuration not reloaded",
+                 {{"file", cfg.source}, {"error", fresh.error_value().message}});
+      return fresh.error_value();
+    }
+    jobs.set(fresh->scrape_configs);
+    if (auto discovery = directory.find("node/scrape/discovery"); discovery && *discovery)
+      caf::anon_send(*discovery, actors::reload_atom::value);
+    log::info("node", "configuration reloaded", {{"file", cfg.source}});
+    return std::nullopt;
+  };
+
   http::event_loop loop;
   for (int signum : {SIGINT, SIGTERM})
     if (auto err = loop.on_signal(signum, [&stop, signum] { stop.signal(signum); })) {
       log::error("node", "cannot handle signals", {{"error", err->message}});
       return 1;
     }
+  if (auto err = loop.on_signal(SIGHUP, [&reload] { (void)reload(); })) {
+    log::error("node", "cannot handle signals", {{"error", err->message}});
+    return 1;
+  }
+  http::client client{loop};
   if (auto err = loop.start()) {
     log::error("node", "cannot start the event loop", {{"error", err->message}});
     return 1;
@@ -146,6 +172,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
   add_ingest_routes(router, sys, directory, auth, cfg.http.max_body_bytes);
   add_series_routes(router, sys, directory, auth);
   add_query_routes(router, sys, directory, auth, queries, engine);
+  add_scrape_routes(router, auth, targets, reload);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,
                               .idle_timeout = cfg.http.idle_timeout,
                               .max_header_bytes = cfg.http.max_header_bytes,
@@ -165,7 +192,17 @@ int run_node(const config::config& cfg, const config::node_config& self,
              {"version", vigil::version}});
 
   supervision_env env{.registry = &registry, .directory = &directory};
-  auto root = spawn_supervisor(sys, "node", node_tree(env, cfg, endpoints.data_dir), env, [&ready] {
+  actors::scraper_env scrapers{.client = &client,
+                               .router =
+                                   [&directory] {
+                                     auto found = directory.find(router_path);
+                                     return found ? caf::actor_cast<actors::router_actor>(*found)
+                                                  : actors::router_actor{};
+                                   },
+                               .board = &targets,
+                               .registry = &registry};
+  auto tree = node_tree(env, cfg, endpoints.data_dir, jobs, std::move(scrapers));
+  auto root = spawn_supervisor(sys, "node", std::move(tree), env, [&ready] {
     ready = true;
     log::info("node", "ready");
   });

@@ -78,7 +78,8 @@ child_spec router_child(const config::config& cfg, const supervision_env& env) {
 }  // namespace
 
 supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
-                          const std::string& data_dir) {
+                          const std::string& data_dir, const scrape_jobs& jobs,
+                          actors::scraper_env scrapers) {
   supervisor_spec storage{.policy = default_policy(), .children = {}};
   for (uint32_t i = 0; i < cfg.cluster.shards; ++i)
     storage.children.push_back(shard_child(i, cfg, data_dir, env));
@@ -86,7 +87,9 @@ supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
   node.children.push_back(supervisor_child("storage", std::move(storage), env));
   supervisor_spec ingest{.policy = default_policy(), .children = {router_child(cfg, env)}};
   node.children.push_back(supervisor_child("ingest", std::move(ingest), env));
-  for (const char* name : {"scrape", "rules", "notify"})
+  node.children.push_back(
+      supervisor_child("scrape", scrape_tree(env, jobs, std::move(scrapers)), env));
+  for (const char* name : {"rules", "notify"})
     node.children.push_back(
         supervisor_child(name, {.policy = default_policy(), .children = {}}, env));
   return node;

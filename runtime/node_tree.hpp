@@ -14,14 +14,19 @@
 // flush what the others handed it.
 
 #include "config/config.hpp"
+#include "runtime/scrape_discovery.hpp"
 #include "runtime/supervisor.hpp"
 
 namespace vigil::runtime {
 
 /// The node supervisor's spec, with every sub-supervisor and its children:
 /// `cfg.cluster.shards` shard actors under storage, each in
-/// `data_dir`/shard-N.
+/// `data_dir`/shard-N; under scrape, discovery of `jobs` and their scrapers.
 [[nodiscard]] supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
-                                        const std::string& data_dir);
+                                        const std::string& data_dir, const scrape_jobs& jobs,
+                                        actors::scraper_env scrapers);
+
+/// The router's path in the tree, where writers find it.
+inline constexpr const char* router_path = "node/ingest/router";
 
 }  // namespace vigil::runtime
