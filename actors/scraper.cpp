@@ -141,6 +141,8 @@ void on_fetched(scraper_pointer self, http::fetch_result& r) {
   st.status.last_error = report.failure ? report.failure->message : "";
   st.status.last_scrape = st.started;
   st.status.last_duration = r.elapsed;
+  if (report.metadata_changed)
+    st.status.metadata = std::make_shared<const scrape::metadata_map>(st.loop->metadata());
   st.env.board->set(st.cfg.key, st.status);
   write(self, std::move(batch));
 }

@@ -1,5 +1,6 @@
 #include "scrape/scrape_loop.hpp"
 
+#include <algorithm>
 #include <array>
 #include <functional>
 
@@ -43,6 +44,38 @@ struct scrape_loop::state {
   uint64_t iteration = 0;             // scrapes so far, failed ones included
   std::vector<entry*> batch_entries;  // the last batch's entries, by index
   wire::label_buffer buffer;
+  struct family {
+    metric_metadata meta;
+    uint64_t seen = 0;  // the scrape that last mentioned it
+  };
+  std::map<std::string, family, std::less<>> families;
+
+  // Records a TYPE, HELP or UNIT line; true if it changed something.
+  bool note(const wire::exposition_parser& parser, wire::entry_kind kind) {
+    auto name = parser.metric_name();
+    auto it = families.find(name);
+    if (it == families.end()) it = families.emplace(std::string{name}, family{}).first;
+    it->second.seen = iteration;
+    auto& m = it->second.meta;
+    auto set = [](std::string& field, std::string_view value) {
+      if (field == value) return false;
+      field = value;
+      return true;
+    };
+    switch (kind) {
+      case wire::entry_kind::type:
+        return set(m.type, wire::to_string(parser.type()));
+      case wire::entry_kind::help:
+        return set(m.help, parser.text());
+      default:
+        return set(m.unit, parser.text());
+    }
+  }
+
+  // Forgets families this scrape did not mention; true if there were any.
+  bool forget_other_families() {
+    return std::erase_if(families, [&](const auto& f) { return f.second.seen != iteration; }) > 0;
+  }
 
   void append(std::vector<series_write>& batch, entry& e, sample s) {
     series_write w;
@@ -198,7 +231,12 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
     auto kind = parser.next();
     if (!kind) return fail(std::move(kind).error_value());
     if (*kind == wire::entry_kind::eof) break;
-    if (*kind != wire::entry_kind::series) continue;
+    using enum wire::entry_kind;
+    if (*kind == type || *kind == help || *kind == unit) {
+      report.metadata_changed |= st.note(parser, *kind);
+      continue;
+    }
+    if (*kind != series) continue;
     ++report.samples_scraped;
     auto it = st.cache.find(parser.series());
     if (it == st.cache.end()) {
@@ -221,6 +259,7 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
     if (!own_time || !st.opts.honor_timestamps) e.last_tracked = iter;
     st.append(batch, e, {own_time && st.opts.honor_timestamps ? *own_time : t, parser.value()});
   }
+  report.metadata_changed |= st.forget_other_families();
   st.finish(batch, t, elapsed, report);
   return batch;
 }
@@ -255,6 +294,12 @@ std::vector<series_write> scrape_loop::stopped(timestamp t) {
     if (!e.dropped && e.last_tracked == st.iteration) st.append(batch, e, {t, stale_marker()});
   for (auto& e : st.reports) st.append(batch, e, {t, stale_marker()});
   return batch;
+}
+
+metadata_map scrape_loop::metadata() const {
+  metadata_map out;
+  for (const auto& [name, f] : state_->families) out.emplace(name, f.meta);
+  return out;
 }
 
 size_t scrape_loop::cached_series() const {

@@ -22,6 +22,7 @@
 // - Every scrape also writes up, scrape_duration_seconds,
 //   scrape_samples_scraped, scrape_samples_post_metric_relabeling and
 //   scrape_series_added with the target's labels.
+// - Metadata: the TYPE, HELP and UNIT of each family, for the metadata API.
 //
 // Not thread-safe: one scraper actor owns a loop. Scrapes must not
 // overlap: written() for a batch comes before the next scrape.
@@ -33,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "scrape/metadata.hpp"
 #include "scrape/relabel.hpp"
 #include "storage/base/error.hpp"
 #include "storage/shard/shard_engine.hpp"
@@ -57,6 +59,7 @@ struct scrape_report {
   uint64_t samples_post_relabel = 0;
   uint64_t series_added = 0;
   uint64_t stale_markers = 0;
+  bool metadata_changed = false;  ///< metadata() differs from the last scrape's
 };
 
 class scrape_loop {
@@ -85,6 +88,10 @@ class scrape_loop {
   /// Stale markers at `t` for every series of the last scrape, the
   /// synthetic ones included: the target is going away.
   [[nodiscard]] std::vector<series_write> stopped(timestamp t);
+
+  /// The metadata of the families the target exposed, as of the last
+  /// scrape that parsed (families that disappear are forgotten).
+  [[nodiscard]] metadata_map metadata() const;
 
   /// Series in the scrape cache (for tests and status).
   [[nodiscard]] size_t cached_series() const;

@@ -6,10 +6,12 @@
 // write from CAF's threads, HTTP handlers read from the loop thread.
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "scrape/metadata.hpp"
 #include "scrape/target.hpp"
 #include "storage/base/sample.hpp"
 
@@ -27,6 +29,7 @@ struct target_status {
   timestamp last_scrape = 0;  ///< ms; 0 before the first scrape
   duration last_duration{0};
   std::string last_error;
+  std::shared_ptr<const metadata_map> metadata;  ///< as of the last scrape that parsed
 };
 
 class target_board {

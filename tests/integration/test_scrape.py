@@ -114,7 +114,8 @@ def active_targets(v):
 
 def test_scraped_series_carry_target_labels_and_report_series(start_vigild, targets, tmp_path):
     (tmp_path / "token").write_text("s3cret\n")
-    targets.serve("/metrics", "# TYPE requests_total counter\nrequests_total{code=\"200\"} 7\n"
+    targets.serve("/metrics", "# HELP requests_total Requests served.\n"
+                              "# TYPE requests_total counter\nrequests_total{code=\"200\"} 7\n"
                               "temperature 21.5\n")
     v = start_vigild(config=config(
         f"  - job_name: app\n"
@@ -140,6 +141,18 @@ def test_scraped_series_carry_target_labels_and_report_series(start_vigild, targ
     assert t["discoveredLabels"]["__address__"] == inst
     assert t["scrapeInterval"] == "1s" and t["lastScrape"] != "0001-01-01T00:00:00Z"
     assert 0 < t["lastScrapeDuration"] < 1
+
+    status, _, body = v.get("/api/v1/metadata?metric=requests_total")
+    assert status == 200 and json.loads(body)["data"] == {
+        "requests_total": [{"type": "counter", "help": "Requests served.", "unit": ""}]}, body
+    status, _, body = v.get("/api/v1/targets/metadata?match_target=" +
+                            urllib.parse.quote('{job="app"}'))
+    assert status == 200, body
+    assert json.loads(body)["data"] == [{"target": {"env": "prod", "instance": inst, "job": "app"},
+                                         "metric": "requests_total", "type": "counter",
+                                         "help": "Requests served.", "unit": ""}]
+    status, _, body = v.get("/api/v1/metadata?limit=x")
+    assert status == 400 and "limit" in json.loads(body)["error"]
 
 
 def test_vanished_series_and_failed_scrapes_go_stale(start_vigild, targets):

@@ -259,3 +259,26 @@ TEST_CASE("a ref the shard no longer knows is replaced by labels on the next scr
   CHECK(batch[0].ref == series_write::no_ref);
   CHECK(batch[0].ls.to_string() == R"(a{instance="h:9100", job="node"})");
 }
+
+TEST_CASE("the families' TYPE, HELP and UNIT are kept as the last scrape told them",
+          "[scrape_loop]") {
+  fixture f;
+  f.scrape("# HELP a_total Requests.\n# TYPE a_total counter\na_total 1\n# TYPE g gauge\ng 1\n",
+           1000);
+  CHECK(f.report.metadata_changed);
+  auto m = f.loop.metadata();
+  REQUIRE(m.size() == 2);
+  CHECK(m["a_total"] == metric_metadata{"counter", "Requests.", ""});
+  CHECK(m["g"].type == "gauge");
+  f.scrape("# HELP a_total Requests.\n# TYPE a_total counter\na_total 2\n# TYPE g gauge\ng 1\n",
+           2000);
+  CHECK_FALSE(f.report.metadata_changed);
+  f.scrape("# TYPE rt_seconds summary\n# UNIT rt_seconds seconds\nrt_seconds_sum 1\n"
+           "rt_seconds_count 1\n# EOF\n",
+           3000, "application/openmetrics-text; version=1.0.0");
+  REQUIRE_FALSE(f.report.failure);
+  CHECK(f.report.metadata_changed);
+  m = f.loop.metadata();
+  REQUIRE(m.size() == 1);
+  CHECK(m["rt_seconds"] == metric_metadata{"summary", "", "seconds"});
+}
