@@ -99,6 +99,7 @@ struct http_config {
 
 struct config {
   std::string source;  ///< the file it came from, or "<embedded>"
+  std::string yaml;    ///< the text it was read from
   cluster_config cluster;
   global_config global;
   storage_config storage;

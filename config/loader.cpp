@@ -33,6 +33,42 @@ std::string node_names(const config& cfg) {
 
 }  // namespace
 
+namespace {
+
+// Keys whose values are secrets, in vigil's sections and in scrape_configs.
+bool secret_key(const std::string& key) {
+  for (const char* k : {"secret", "token", "password", "credentials", "bearer_token"})
+    if (key == k) return true;
+  return false;
+}
+
+void redact(YAML::Node node) {
+  if (node.IsMap()) {
+    for (auto it : node) {
+      if (it.second.IsScalar() && secret_key(it.first.Scalar()))
+        it.second = "<secret>";
+      else
+        redact(it.second);
+    }
+  } else if (node.IsSequence()) {
+    for (auto item : node) redact(item);
+  }
+}
+
+}  // namespace
+
+std::string redacted_yaml(const config& cfg) {
+  try {
+    YAML::Node root = YAML::Load(cfg.yaml);
+    redact(root);
+    YAML::Emitter out;
+    out << root;
+    return std::string{out.c_str()} + "\n";
+  } catch (const YAML::Exception&) {
+    return "";  // cannot happen for a config that loaded
+  }
+}
+
 std::string to_string(const diagnostic& d) {
   return d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.path +
          ": " + d.message;
@@ -41,6 +77,7 @@ std::string to_string(const diagnostic& d) {
 load_result check_string(std::string_view yaml, const std::string& source) {
   load_result result;
   result.value.source = source;
+  result.value.yaml = yaml;
   detail::collector out{source};
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(std::string{yaml});

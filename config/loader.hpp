@@ -67,6 +67,11 @@ struct load_result {
 /// if the embedded text is invalid, which a test rules out.
 [[nodiscard]] config embedded_default();
 
+/// The YAML `cfg` was read from, with the value of every secret (cluster
+/// secret, tokens, passwords, credentials) replaced by "<secret>", as
+/// Prometheus shows its configuration. Comments are not kept.
+[[nodiscard]] std::string redacted_yaml(const config& cfg);
+
 /// The node this process runs as. An empty `name` selects the only node of a
 /// single-node cluster; otherwise the node called `name`. Errors
 /// (`errc::invalid_argument`, `errc::not_found`) list the node names.

@@ -69,4 +69,14 @@ expected<duration> parse_api_duration(std::string_view text) {
                "cannot parse \"" + std::string{text} + "\" to a valid duration"};
 }
 
+std::string format_api_time(timestamp ms) {
+  const std::time_t secs = ms / 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", int(ms % 1000));
+  return buf;
+}
+
 }  // namespace vigil::runtime

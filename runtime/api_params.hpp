@@ -5,6 +5,7 @@
 // RFC 3339 or Unix seconds, durations as "15s" or seconds; a bad one is a
 // 400 `bad_data` naming the parameter.
 
+#include <string>
 #include <string_view>
 
 #include "runtime/http/message.hpp"
@@ -22,6 +23,9 @@ namespace vigil::runtime {
 
 /// A time: Unix seconds with an optional fraction, or RFC 3339; in ms.
 [[nodiscard]] expected<timestamp> parse_api_time(std::string_view text);
+
+/// `ms` in RFC 3339 with milliseconds, UTC ("2026-12-02T04:22:24.864Z").
+[[nodiscard]] std::string format_api_time(timestamp ms);
 
 /// A positive duration: Prometheus syntax ("15s") or seconds ("0.5").
 [[nodiscard]] expected<duration> parse_api_duration(std::string_view text);

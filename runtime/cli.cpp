@@ -139,4 +139,17 @@ node_endpoints resolve_endpoints(const vigild_options& opts, const config::node_
   };
 }
 
+std::map<std::string, std::string> flag_values(const vigild_options& opts,
+                                               const config::node_config& node) {
+  auto ends = resolve_endpoints(opts, node);
+  auto address = [](const listen_address& a) { return a.host + ":" + std::to_string(a.port); };
+  return {{"config", opts.config_file.value_or("")},
+          {"node", node.name},
+          {"data", ends.data_dir},
+          {"http", address(ends.http)},
+          {"ingest", address(ends.ingest)},
+          {"actor", address(ends.actor)},
+          {"log-level", std::string{log::to_string(opts.log_level)}}};
+}
+
 }  // namespace vigil::runtime

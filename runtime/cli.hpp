@@ -4,6 +4,7 @@
 // starting anything.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,5 +49,9 @@ struct node_endpoints {
 
 [[nodiscard]] node_endpoints resolve_endpoints(const vigild_options& opts,
                                                const config::node_config& node);
+
+/// Every flag with the value in force, by name (/api/v1/status/flags).
+[[nodiscard]] std::map<std::string, std::string> flag_values(const vigild_options& opts,
+                                                             const config::node_config& node);
 
 }  // namespace vigil::runtime

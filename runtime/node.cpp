@@ -21,6 +21,7 @@
 #include "runtime/query_api.hpp"
 #include "runtime/scrape_api.hpp"
 #include "runtime/series_api.hpp"
+#include "runtime/status_api.hpp"
 #include "runtime/storage_api.hpp"
 #include "runtime/version.hpp"
 #include "storage/base/log.hpp"
@@ -105,7 +106,7 @@ caf::actor_system_config actor_config() {
 }  // namespace
 
 int run_node(const config::config& cfg, const config::node_config& self,
-             const node_endpoints& endpoints) {
+             const node_endpoints& endpoints, std::map<std::string, std::string> flags) {
   metrics::registry registry;
   metrics::register_process_metrics(registry);
   register_build_info(registry);
@@ -133,15 +134,18 @@ int run_node(const config::config& cfg, const config::node_config& self,
 
   scrape_jobs jobs{cfg.scrape_configs};
   scrape::target_board targets;
+  node_status status{cfg, std::move(flags)};
   // Only scrape_configs are reloaded; other sections take effect at restart.
-  auto reload = [&cfg, &jobs, &directory]() -> std::optional<error> {
+  auto reload = [&cfg, &jobs, &directory, &status]() -> std::optional<error> {
     if (cfg.source == "<embedded>") return std::nullopt;
     auto fresh = config::load_file(cfg.source);
     if (!fresh) {
       log::error("node", "configuration not reloaded",
                  {{"file", cfg.source}, {"error", fresh.error_value().message}});
+      status.reloaded(nullptr);
       return fresh.error_value();
     }
+    status.reloaded(&*fresh);
     jobs.set(fresh->scrape_configs);
     if (auto discovery = directory.find("node/scrape/discovery"); discovery && *discovery)
       caf::anon_send(*discovery, actors::reload_atom::value);
@@ -173,6 +177,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
   add_series_routes(router, sys, directory, auth);
   add_query_routes(router, sys, directory, auth, queries, engine);
   add_scrape_routes(router, auth, targets, reload);
+  add_status_routes(router, auth, status);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,
                               .idle_timeout = cfg.http.idle_timeout,
                               .max_header_bytes = cfg.http.max_header_bytes,

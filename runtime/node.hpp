@@ -16,8 +16,9 @@
 namespace vigil::runtime {
 
 /// Runs the node until it is told to stop or fails; returns the exit code
-/// (0 clean, 1 runtime failure).
+/// (0 clean, 1 runtime failure). `flags` are shown by /api/v1/status/flags.
 [[nodiscard]] int run_node(const config::config& cfg, const config::node_config& self,
-                           const node_endpoints& endpoints);
+                           const node_endpoints& endpoints,
+                           std::map<std::string, std::string> flags);
 
 }  // namespace vigil::runtime

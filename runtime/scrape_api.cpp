@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -21,18 +20,6 @@ json label_map(const labels& ls) {
   return out;
 }
 
-// RFC 3339 with milliseconds in UTC; Go's zero time before the first scrape.
-std::string rfc3339(timestamp ms) {
-  if (ms == 0) return "0001-01-01T00:00:00Z";
-  const std::time_t secs = ms / 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", int(ms % 1000));
-  return buf;
-}
-
 json active_target(const scrape::target_status& s) {
   const auto& t = s.target;
   return {{"discoveredLabels", label_map(t.discovered_labels)},
@@ -41,7 +28,7 @@ json active_target(const scrape::target_status& s) {
           {"scrapeUrl", t.url},
           {"globalUrl", t.url},
           {"lastError", s.last_error},
-          {"lastScrape", rfc3339(s.last_scrape)},
+          {"lastScrape", s.last_scrape ? format_api_time(s.last_scrape) : "0001-01-01T00:00:00Z"},
           {"lastScrapeDuration", std::chrono::duration<double>(s.last_duration).count()},
           {"health", std::string{to_string(s.state)}},
           {"scrapeInterval", format_duration(t.interval)},

@@ -49,5 +49,6 @@ int main(int argc, char** argv) {
                 cfg->cluster.name.c_str(), cfg->cluster.nodes.size(), (*node)->name.c_str());
     return 0;
   }
-  return runtime::run_node(*cfg, **node, runtime::resolve_endpoints(*opts, **node));
+  return runtime::run_node(*cfg, **node, runtime::resolve_endpoints(*opts, **node),
+                           runtime::flag_values(*opts, **node));
 }

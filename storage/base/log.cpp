@@ -12,20 +12,6 @@ namespace {
 
 std::atomic<level> min_level{level::info};
 
-std::string_view name(level l) {
-  switch (l) {
-    case level::debug:
-      return "debug";
-    case level::info:
-      return "info";
-    case level::warn:
-      return "warn";
-    case level::error:
-      return "error";
-  }
-  return "unknown";
-}
-
 bool needs_quotes(std::string_view v) {
   if (v.empty()) return true;
   for (char c : v)
@@ -85,9 +71,23 @@ std::string now_rfc3339() {
 
 }  // namespace
 
+std::string_view to_string(level l) {
+  switch (l) {
+    case level::debug:
+      return "debug";
+    case level::info:
+      return "info";
+    case level::warn:
+      return "warn";
+    case level::error:
+      return "error";
+  }
+  return "unknown";
+}
+
 expected<level> parse_level(std::string_view text) {
   for (level l : {level::debug, level::info, level::warn, level::error})
-    if (text == name(l)) return l;
+    if (text == to_string(l)) return l;
   return vigil::error{errc::invalid_argument, "unknown log level \"" + std::string{text} +
                                                   "\" (expected debug, info, warn or error)"};
 }
@@ -110,7 +110,7 @@ std::string format_line(std::string_view timestamp, level l, std::string_view co
                         std::string_view msg, std::initializer_list<field> fields) {
   std::string out = "ts=";
   out += timestamp;
-  append_pair(out, "level", name(l));
+  append_pair(out, "level", to_string(l));
   append_pair(out, "component", component);
   append_pair(out, "msg", msg);
   for (const auto& f : fields) append_pair(out, f.key, f.value);

@@ -4,8 +4,8 @@
 //   ts=2026-11-25T14:00:00.123Z level=info component=http msg="listening" addr=127.0.0.1:9470
 // CAF's own logger is compiled out of Debian's build, so everything logs
 // through here. It sits in storage/base so actors can log; engines do not
-// (they return what happened, and their callers log it). Thread-safe: each line is formatted first and written with
-// a single write(2).
+// (they return what happened, and their callers log it). Thread-safe: each line is formatted first
+// and written with a single write(2).
 
 #include <concepts>
 #include <initializer_list>
@@ -20,6 +20,8 @@ enum class level { debug, info, warn, error };
 
 /// Parses "debug", "info", "warn" or "error".
 [[nodiscard]] expected<level> parse_level(std::string_view text);
+/// "debug", "info", "warn" or "error".
+[[nodiscard]] std::string_view to_string(level l);
 
 /// Lines below `min` are dropped. Default: info.
 void set_level(level min);

@@ -338,3 +338,20 @@ TEST_CASE("a diagnostic prints as file:line:col: path: message", "[config]") {
   CHECK(to_string(diagnostic{"a.yaml", 3, 7, "http.x", "bad"}) == "a.yaml:3:7: http.x: bad");
   CHECK(to_error({}).message.empty());
 }
+
+TEST_CASE("the redacted YAML hides every secret and keeps the rest", "[config]") {
+  auto cfg = load_string(
+      "cluster:\n  secret: s1\n  nodes: [{name: a}]\n"
+      "auth:\n  tokens: [{name: ops, token: s2, roles: [admin]}]\n"
+      "scrape_configs:\n"
+      "  - job_name: j\n    basic_auth: {username: u, password: s3}\n"
+      "  - job_name: k\n    authorization: {credentials: s4}\n",
+      "test.yaml");
+  REQUIRE(cfg);
+  auto text = redacted_yaml(*cfg);
+  for (const char* secret : {"s1", "s2", "s3", "s4"})
+    CHECK(text.find(std::string{": "} + secret) == std::string::npos);
+  CHECK(text.find("secret: <secret>") != std::string::npos);
+  CHECK(text.find("username: u") != std::string::npos);
+  CHECK(text.find("job_name: k") != std::string::npos);
+}

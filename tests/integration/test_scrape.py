@@ -133,6 +133,7 @@ def test_scraped_series_carry_target_labels_and_report_series(start_vigild, targ
     assert headers["Authorization"] == "Bearer s3cret"
     assert headers["Accept"].startswith("application/openmetrics-text;version=1.0.0")
     assert headers["X-Prometheus-Scrape-Timeout-Seconds"] == "1.000000"
+    assert "gzip" in headers["Accept-Encoding"]  # so the body above came compressed
 
     [t] = active_targets(v)
     assert t["health"] == "up" and t["lastError"] == ""
