@@ -9,6 +9,7 @@
 #include "rules/promql/printer.hpp"
 #include "runtime/api_params.hpp"
 #include "runtime/http_api.hpp"
+#include "runtime/promql_json.hpp"
 #include "runtime/shard_scatter.hpp"
 
 namespace vigil::runtime {
@@ -201,15 +202,18 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
     shared->send(http::response::error(503, "unavailable", "too many queries queued; retry"));
 }
 
-// /api/v1/format_query: the query as Prometheus prints it.
-void handle_format(http::request&& req, http::responder res) {
-  std::optional<std::string> query;
-  for (auto& [name, value] : api_params(req))
-    if (name == "query") query = value;
-  if (!query) return res.send(invalid_param("query", "missing"));
-  auto parsed = promql::parse_expr(*query);
-  if (!parsed.ok()) return res.send(invalid_param("query", parsed.errors.front().to_string()));
-  res.send(success(promql::to_string(**parsed.value)));
+// /api/v1/format_query and /api/v1/parse_query: `show` of the parsed query.
+template <class Show>
+http::handler on_parsed_query(Show show) {
+  return [show](http::request&& req, http::responder res) {
+    std::optional<std::string> query;
+    for (auto& [name, value] : api_params(req))
+      if (name == "query") query = value;
+    if (!query) return res.send(invalid_param("query", "missing"));
+    auto parsed = promql::parse_expr(*query);
+    if (!parsed.ok()) return res.send(invalid_param("query", parsed.errors.front().to_string()));
+    res.send(success(show(**parsed.value)));
+  };
 }
 
 }  // namespace
@@ -219,7 +223,12 @@ void add_query_routes(http::router& router, caf::actor_system& sys,
                       query_runner& runner, const promql::engine& engine) {
   for (const char* method : {"GET", "POST"}) {
     router.add(method, "/api/v1/format_query", "/api/v1/format_query",
-               require_role(auth, config::role::read, handle_format));
+               require_role(auth, config::role::read, on_parsed_query([](const promql::expr& e) {
+                              return nlohmann::json(promql::to_string(e));
+                            })));
+    router.add(method, "/api/v1/parse_query", "/api/v1/parse_query",
+               require_role(auth, config::role::read,
+                            on_parsed_query([](const promql::expr& e) { return to_json(e); })));
     for (bool range : {false, true}) {
       const char* path = range ? "/api/v1/query_range" : "/api/v1/query";
       router.add(method, path, path,

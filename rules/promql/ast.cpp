@@ -97,6 +97,11 @@ struct same_node {
 
 }  // namespace
 
+std::string_view to_string(duration_op op) noexcept {
+  static constexpr std::string_view names[] = {"+", "-", "*", "/", "%", "^", "step", "min", "max"};
+  return names[static_cast<int>(op)];
+}
+
 std::string_view to_string(binary_op op) noexcept {
   static constexpr std::string_view names[] = {"+",     "-",   "*",  "/",     "%", "^",
                                                "atan2", "==",  "!=", ">",     "<", ">=",

@@ -83,6 +83,8 @@ enum class unary_op { plus, minus };
 /// Operators of duration expressions; `step` is the query step, `min` and
 /// `max` take two operands, `sub` without lhs is a negation.
 enum class duration_op { add, sub, mul, div, mod, pow, step, min, max };
+/// "+", ..., "^", "step", "min" or "max".
+[[nodiscard]] std::string_view to_string(duration_op op) noexcept;
 
 /// The `@` modifier: none, a fixed time, or the query's start() or end().
 struct at_modifier {

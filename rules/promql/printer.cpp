@@ -12,11 +12,6 @@
 namespace vigil::promql {
 namespace {
 
-std::string_view to_string(duration_op op) {
-  static constexpr std::string_view names[] = {"+", "-", "*", "/", "%", "^", "step", "min", "max"};
-  return names[static_cast<int>(op)];
-}
-
 // Label names in by(...), on(...), group_left(...) are quoted unless they
 // are valid (legacy) metric names, and also when they would lex as
 // something a label list does not take (without, inf, nan).
@@ -31,9 +26,8 @@ void write_label_list(std::string& out, const std::vector<std::string>& names) {
 }
 
 std::string matcher_text(const index::matcher& m) {
-  static constexpr std::string_view ops[] = {"=", "!=", "=~", "!~"};
   std::string out = valid_label_name(m.name()) ? m.name() : quote(m.name());
-  out += ops[static_cast<int>(m.op())];
+  out += index::to_string(m.op());
   out += quote(m.value());
   return out;
 }

@@ -119,10 +119,14 @@ bool matcher::matches(std::string_view v) const {
   return positive_match(v) == positive;
 }
 
-std::string matcher::to_string() const {
+std::string_view to_string(match_op op) noexcept {
   static constexpr std::string_view ops[] = {"=", "!=", "=~", "!~"};
+  return ops[static_cast<int>(op)];
+}
+
+std::string matcher::to_string() const {
   std::string out = name_;
-  out += ops[static_cast<int>(op_)];
+  out += index::to_string(op_);
   out += '"';
   for (char c : value_) {
     if (c == '"' || c == '\\') out += '\\';

@@ -21,6 +21,9 @@ namespace vigil::index {
 
 enum class match_op { equal, not_equal, regex, not_regex };
 
+/// The operator as PromQL writes it: "=", "!=", "=~" or "!~".
+[[nodiscard]] std::string_view to_string(match_op op) noexcept;
+
 class matcher {
  public:
   /// Builds a matcher; an invalid regex is an invalid_argument error that

@@ -90,3 +90,27 @@ def test_format_query_prints_as_prometheus_does(start_vigild):
     assert json.loads(body)["data"] == 'sum by (job) (rate(x{a="b"}[5m] offset 1m))'
     status, _, body = v.get("/api/v1/format_query?query=sum(")
     assert status == 400 and json.loads(body)["errorType"] == "bad_data"
+
+
+def test_parse_query_returns_prometheus_tree_shape(start_vigild):
+    v = start_vigild(config=CONFIG)
+    status, _, body = v.post("/api/v1/parse_query", body=b"query=topk(3, -max_over_time(x[5m:1m] @ end())) > 0.5",
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200, body
+    tree = json.loads(body)["data"]
+    assert tree["type"] == "binaryExpr" and tree["op"] == ">" and tree["matching"] is None
+    assert tree["rhs"] == {"type": "numberLiteral", "val": "0.5"}
+    agg = tree["lhs"]
+    assert agg["type"] == "aggregation" and agg["op"] == "topk" and agg["grouping"] == []
+    assert agg["param"] == {"type": "numberLiteral", "val": "3"}
+    assert agg["expr"]["type"] == "unaryExpr" and agg["expr"]["op"] == "-"
+    call = agg["expr"]["expr"]
+    assert call["type"] == "call" and call["func"] == {
+        "name": "max_over_time", "argTypes": ["matrix"], "variadic": 0, "returnType": "vector"}
+    [sub] = call["args"]
+    assert sub["type"] == "subquery" and sub["range"] == 300000 and sub["step"] == 60000
+    assert sub["startOrEnd"] == "end" and sub["timestamp"] is None
+    assert sub["expr"]["type"] == "vectorSelector" and sub["expr"]["matchers"] == [
+        {"name": "__name__", "type": "=", "value": "x"}]
+    status, _, body = v.get("/api/v1/parse_query?query=x%7B")
+    assert status == 400 and json.loads(body)["errorType"] == "bad_data"
