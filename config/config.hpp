@@ -97,6 +97,14 @@ struct http_config {
   uint32_t max_connections = 4096;
 };
 
+/// Bounds of PromQL queries (the API's and, later, rules').
+struct query_config {
+  duration timeout = 2min;            ///< a request's `timeout` may only shorten it
+  uint64_t max_samples = 50'000'000;  ///< samples one query may read; 0: none
+  uint64_t max_series = 0;            ///< series one query may read; 0: none
+  duration lookback_delta = 5min;
+};
+
 struct config {
   std::string source;  ///< the file it came from, or "<embedded>"
   std::string yaml;    ///< the text it was read from
@@ -105,6 +113,7 @@ struct config {
   storage_config storage;
   auth_config auth;
   http_config http;
+  query_config query;
   /// Prometheus's scrape_configs; intervals already defaulted from `global`.
   std::vector<scrape::job> scrape_configs;
 };

@@ -22,6 +22,7 @@ void read_root(detail::mapping& root, config& out, const std::filesystem::path& 
   root.section("storage", [&](mapping& m) { read_storage(m, out.storage); });
   root.section("auth", [&](mapping& m) { read_auth(m, out.auth, base_dir); });
   root.section("http", [&](mapping& m) { read_http(m, out.http); });
+  root.section("query", [&](mapping& m) { read_query(m, out.query); });
   read_scrape_configs(root, out.global, out.scrape_configs, base_dir);  // after `global`
 }
 

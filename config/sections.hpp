@@ -35,6 +35,9 @@ void read_auth(mapping& m, auth_config& out, const std::filesystem::path& base_d
 /// `http`: server timeouts and limits.
 void read_http(mapping& m, http_config& out);
 
+/// `query`: PromQL timeout, sample and series limits, lookback delta.
+void read_query(mapping& m, query_config& out);
+
 /// `scrape_configs` of the root mapping: the jobs, with intervals defaulting
 /// to `global`'s. Relative file paths (file_sd files, password_file,
 /// credentials_file, bearer_token_file) are resolved against `base_dir`.

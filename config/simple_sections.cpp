@@ -1,4 +1,4 @@
-// The sections without lists: `global` and `http`.
+// The sections without lists: `global`, `http` and `query`.
 
 #include <algorithm>
 
@@ -68,6 +68,13 @@ void read_http(mapping& m, http_config& out) {
   m.read("max_header_bytes", out.max_header_bytes, integer_in<uint64_t>(1));
   m.read("max_body_bytes", out.max_body_bytes, integer_in<uint64_t>(1));
   m.read("max_connections", out.max_connections, integer_in<uint32_t>(1));
+}
+
+void read_query(mapping& m, query_config& out) {
+  m.read("timeout", out.timeout, as_positive_duration);
+  m.read("max_samples", out.max_samples, integer_in<uint64_t>(0));
+  m.read("max_series", out.max_series, integer_in<uint64_t>(0));
+  m.read("lookback_delta", out.lookback_delta, as_positive_duration);
 }
 
 }  // namespace vigil::config::detail

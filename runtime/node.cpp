@@ -129,7 +129,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
 
   // After the actor system and the engine: destroyed first, once its
   // queries are done.
-  const promql::engine engine;
+  const promql::engine engine{{.lookback_delta = cfg.query.lookback_delta}};
   query_runner queries{2, 64};
 
   scrape_jobs jobs{cfg.scrape_configs};
@@ -175,7 +175,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
   add_storage_routes(router, sys, directory, auth);
   add_ingest_routes(router, sys, directory, auth, cfg.http.max_body_bytes);
   add_series_routes(router, sys, directory, auth);
-  add_query_routes(router, sys, directory, auth, queries, engine);
+  add_query_routes(router, sys, directory, auth, queries, engine, cfg.query);
   add_scrape_routes(router, auth, targets, reload);
   add_status_routes(router, auth, status);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,

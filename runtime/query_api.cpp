@@ -55,13 +55,15 @@ void query_runner::work() {
 
 namespace {
 
-constexpr auto select_timeout = std::chrono::seconds{30};
+using steady = std::chrono::steady_clock;
 
-// Reads the node's shards with blocking requests from a query thread.
+// Reads the node's shards with blocking requests from a query thread; no
+// request outlives the query's deadline.
 class shard_actors_queryable final : public promql::queryable {
  public:
-  shard_actors_queryable(caf::actor_system& sys, std::vector<actors::shard_actor> shards)
-      : sys_(sys), shards_(std::move(shards)) {}
+  shard_actors_queryable(caf::actor_system& sys, std::vector<actors::shard_actor> shards,
+                         steady::time_point deadline)
+      : sys_(sys), shards_(std::move(shards)), deadline_(deadline) {}
 
   expected<std::vector<promql::stored_series>> select(std::span<const index::matcher> matchers,
                                                       timestamp min_t, timestamp max_t) override {
@@ -70,7 +72,11 @@ class shard_actors_queryable final : public promql::queryable {
     caf::scoped_actor self{sys_};
     const actors::select_request req{{matchers.begin(), matchers.end()}, min_t, max_t, duration{0}};
     for (const auto& shard : shards_) {
-      self->request(shard, select_timeout, actors::select_atom::value, req)
+      const auto left = deadline_ - steady::now();
+      if (left <= steady::duration::zero())
+        return error{errc::timeout, "query timed out in expression evaluation"};
+      self->request(shard, std::chrono::duration_cast<caf::timespan>(left),
+                    actors::select_atom::value, req)
           .receive(
               [&](std::vector<series_data>& got) {
                 for (auto& s : got) out.push_back({std::move(s.ls), std::move(s.samples)});
@@ -86,7 +92,20 @@ class shard_actors_queryable final : public promql::queryable {
  private:
   caf::actor_system& sys_;
   std::vector<actors::shard_actor> shards_;
+  steady::time_point deadline_;
 };
+
+// Prometheus's status and errorType for a failed query.
+http::response query_error(const error& e) {
+  switch (e.code) {
+    case errc::timeout:
+      return http::response::error(503, "timeout", e.message);
+    case errc::unavailable:
+      return http::response::error(503, "unavailable", e.message);
+    default:
+      return http::response::error(422, "execution", e.message);
+  }
+}
 
 // Prometheus's number format: shortest round trip, never an exponent.
 std::string format_value(double v) {
@@ -133,7 +152,7 @@ json value_json(const promql::value& v, timestamp t) {
 struct query_params {
   std::string query;
   std::optional<timestamp> time, start, end;
-  std::optional<duration> step;
+  std::optional<duration> step, timeout;
 };
 
 // Reads the parameters; sends a 400 naming the bad one and returns nullopt.
@@ -149,21 +168,21 @@ std::optional<query_params> read_params(const http::request& req, http::responde
         return std::nullopt;
       }
       (name == "time" ? out.time : name == "start" ? out.start : out.end) = *t;
-    } else if (name == "step") {
-      auto s = parse_api_duration(value);
-      if (!s) {
-        res.send(invalid_param(name, s.error_value().message));
+    } else if (name == "step" || name == "timeout") {
+      auto d = parse_api_duration(value);
+      if (!d) {
+        res.send(invalid_param(name, d.error_value().message));
         return std::nullopt;
       }
-      out.step = *s;
+      (name == "step" ? out.step : out.timeout) = *d;
     }
   }
   return out;
 }
 
 void handle_query(caf::actor_system& sys, const actor_directory& directory, query_runner& runner,
-                  const promql::engine& engine, bool range, http::request&& req,
-                  http::responder res) {
+                  const promql::engine& engine, const config::query_config& limits, bool range,
+                  http::request&& req, http::responder res) {
   auto params = read_params(req, res);
   if (!params) return;
   if (range && (!params->start || !params->end || !params->step))
@@ -180,22 +199,29 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
   if (!set.down.empty())
     return res.send(
         http::response::error(503, "unavailable", "shards restarting: " + joined(set.down)));
+  // The time a query may take counts from its arrival, queueing included;
+  // a request's `timeout` may shorten the configured one.
+  const auto deadline =
+      steady::now() + std::min(params->timeout.value_or(limits.timeout), limits.timeout);
   auto shared = std::make_shared<http::responder>(std::move(res));
-  auto job = [&sys, &engine, range, shared, p = std::move(*params),
+  auto job = [&sys, &engine, &limits, range, shared, deadline, p = std::move(*params),
               expr = std::shared_ptr<promql::expr>(std::move(*parsed.value)),
               live = std::move(set.live)]() mutable {
-    shard_actors_queryable q{sys, std::move(live)};
+    shard_actors_queryable q{sys, std::move(live), deadline};
+    const promql::query_limits bounds{.max_samples = limits.max_samples,
+                                      .max_series = limits.max_series,
+                                      .expired = [deadline] { return steady::now() > deadline; }};
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     if (range) {
-      auto m = engine.eval_range(q, *expr, *p.start, *p.end, *p.step);
-      if (!m) return shared->send(http::response::error(422, "execution", m.error_value().message));
+      auto m = engine.eval_range(q, *expr, *p.start, *p.end, *p.step, bounds);
+      if (!m) return shared->send(query_error(m.error_value()));
       return shared->send(success(matrix_json(*m)));
     }
     const timestamp t = p.time.value_or(now);
-    auto v = engine.eval_instant(q, *expr, t);
-    if (!v) return shared->send(http::response::error(422, "execution", v.error_value().message));
+    auto v = engine.eval_instant(q, *expr, t, bounds);
+    if (!v) return shared->send(query_error(v.error_value()));
     shared->send(success(value_json(*v, t)));
   };
   if (!runner.submit(std::move(job)))
@@ -220,7 +246,8 @@ http::handler on_parsed_query(Show show) {
 
 void add_query_routes(http::router& router, caf::actor_system& sys,
                       const actor_directory& directory, const authenticator& auth,
-                      query_runner& runner, const promql::engine& engine) {
+                      query_runner& runner, const promql::engine& engine,
+                      const config::query_config& limits) {
   for (const char* method : {"GET", "POST"}) {
     router.add(method, "/api/v1/format_query", "/api/v1/format_query",
                require_role(auth, config::role::read, on_parsed_query([](const promql::expr& e) {
@@ -233,10 +260,10 @@ void add_query_routes(http::router& router, caf::actor_system& sys,
       const char* path = range ? "/api/v1/query_range" : "/api/v1/query";
       router.add(method, path, path,
                  require_role(auth, config::role::read,
-                              [&sys, &directory, &runner, &engine, range](http::request&& req,
-                                                                          http::responder res) {
-                                handle_query(sys, directory, runner, engine, range, std::move(req),
-                                             std::move(res));
+                              [&sys, &directory, &runner, &engine, &limits, range](
+                                  http::request&& req, http::responder res) {
+                                handle_query(sys, directory, runner, engine, limits, range,
+                                             std::move(req), std::move(res));
                               }));
     }
   }

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/config.hpp"
 #include "rules/promql/engine.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/auth.hpp"
@@ -47,8 +48,10 @@ class query_runner {
   std::vector<std::thread> threads_;
 };
 
+/// `limits` bound every query (a request's `timeout` may shorten its own).
 void add_query_routes(http::router& router, caf::actor_system& sys,
                       const actor_directory& directory, const authenticator& auth,
-                      query_runner& runner, const promql::engine& engine);
+                      query_runner& runner, const promql::engine& engine,
+                      const config::query_config& limits);
 
 }  // namespace vigil::runtime

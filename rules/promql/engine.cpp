@@ -36,8 +36,9 @@ expected<vector_value> cleanup(vector_value v, timestamp t) {
 
 }  // namespace
 
-expected<value> engine::eval_instant(queryable& q, const expr& e, timestamp t) const {
-  evaluator ev{q, options_, t, t, duration{0}};
+expected<value> engine::eval_instant(queryable& q, const expr& e, timestamp t,
+                                     const query_limits& limits) const {
+  evaluator ev{q, options_, limits, t, t, duration{0}};
   if (auto err = ev.prefetch(e, t, t)) return *err;
   auto v = ev.eval(e, t);
   if (!v) return v;
@@ -54,7 +55,8 @@ expected<value> engine::eval_instant(queryable& q, const expr& e, timestamp t) c
 }
 
 expected<matrix_value> engine::eval_range(queryable& q, const expr& e, timestamp start,
-                                          timestamp end, duration step) const {
+                                          timestamp end, duration step,
+                                          const query_limits& limits) const {
   auto type = e.type();
   if (type != value_type::scalar && type != value_type::vector)
     return eval_error("invalid expression type \"" + std::string{documented_name(type)} +
@@ -62,11 +64,12 @@ expected<matrix_value> engine::eval_range(queryable& q, const expr& e, timestamp
   int64_t step_ms = std::chrono::duration_cast<std::chrono::milliseconds>(step).count();
   if (step_ms <= 0)
     return eval_error("zero or negative query resolution step widths are not accepted");
-  evaluator ev{q, options_, start, end, step};
+  evaluator ev{q, options_, limits, start, end, step};
   if (auto err = ev.prefetch(e, start, end)) return *err;
   matrix_value out;
   std::map<labels, size_t> index;
   for (timestamp t = start; t <= end; t += step_ms) {
+    if (auto err = ev.check_time()) return *err;
     auto v = ev.eval_vector(e, t);
     if (!v) return std::move(v).error_value();
     auto cleaned = cleanup(std::move(*v), t);

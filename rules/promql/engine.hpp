@@ -15,6 +15,7 @@
 // the queryable passed to a call is used by that call only.
 
 #include <chrono>
+#include <functional>
 
 #include "rules/promql/ast.hpp"
 #include "rules/promql/queryable.hpp"
@@ -30,18 +31,32 @@ struct engine_options {
   duration default_subquery_step = std::chrono::minutes{1};
 };
 
+/// The bounds of one query. Past one, the query fails: with
+/// errc::limit_exceeded and Prometheus's "query processing would load too
+/// many samples into memory in query execution" (or "... too many series
+/// ..."), or with errc::timeout and "query timed out in expression
+/// evaluation" once `expired` says so.
+struct query_limits {
+  uint64_t max_samples = 0;  ///< samples read from storage; 0: no limit
+  uint64_t max_series = 0;   ///< series read from storage; 0: no limit
+  /// Polled between selects and evaluation steps (the caller's clock).
+  std::function<bool()> expired;
+};
+
 class engine {
  public:
   explicit engine(engine_options options = {}) : options_(options) {}
 
   /// The value of `e` at `t`: a scalar, string, vector or (for a range
   /// selector or subquery) matrix. Errors carry Prometheus's messages.
-  [[nodiscard]] expected<value> eval_instant(queryable& q, const expr& e, timestamp t) const;
+  [[nodiscard]] expected<value> eval_instant(queryable& q, const expr& e, timestamp t,
+                                             const query_limits& limits = {}) const;
 
   /// The value of `e` at start, start+step, ... up to end as a matrix; `e`
   /// must be a scalar or an instant vector.
   [[nodiscard]] expected<matrix_value> eval_range(queryable& q, const expr& e, timestamp start,
-                                                  timestamp end, duration step) const;
+                                                  timestamp end, duration step,
+                                                  const query_limits& limits = {}) const;
 
  private:
   engine_options options_;

@@ -51,9 +51,9 @@ labels with_label(const labels& ls, std::string_view name, std::string_view valu
   return labels::from_sorted(std::move(pairs));
 }
 
-evaluator::evaluator(queryable& q, const engine_options& options, timestamp start, timestamp end,
-                     duration step)
-    : queryable_(q), options_(options), start_(start), end_(end), step_(step) {}
+evaluator::evaluator(queryable& q, const engine_options& options, const query_limits& limits,
+                     timestamp start, timestamp end, duration step)
+    : queryable_(q), options_(options), limits_(limits), start_(start), end_(end), step_(step) {}
 
 int64_t evaluator::duration_ms(const expr& e) const {
   if (e.is<number_literal>()) return std::llround(e.as<number_literal>().value * 1000);
@@ -145,11 +145,29 @@ void evaluator::plan(const expr& e, timestamp min_t, timestamp max_t) {
   for (const expr* child : children(e)) plan(*child, min_t, max_t);
 }
 
+std::optional<error> evaluator::check_time() const {
+  if (limits_.expired && limits_.expired())
+    return error{errc::timeout, "query timed out in expression evaluation"};
+  return std::nullopt;
+}
+
 std::optional<error> evaluator::prefetch(const expr& e, timestamp min_t, timestamp max_t) {
   plan(e, min_t, max_t);
+  uint64_t series = 0, samples = 0;
   for (const auto& [node, w] : windows_) {
+    if (auto err = check_time()) return err;
     auto got = queryable_.select(node->as<vector_selector>().matchers, w.min_t, w.max_t);
     if (!got) return got.error_value();
+    series += got->size();
+    for (const auto& s : *got) samples += s.samples.size();
+    if (limits_.max_series && series > limits_.max_series)
+      return error{errc::limit_exceeded,
+                   "query processing would load too many series into "
+                   "memory in query execution (limit " +
+                       std::to_string(limits_.max_series) + ")"};
+    if (limits_.max_samples && samples > limits_.max_samples)
+      return error{errc::limit_exceeded,
+                   "query processing would load too many samples into memory in query execution"};
     data_[node] = std::move(*got);
   }
   return std::nullopt;
@@ -181,6 +199,7 @@ expected<windowed_matrix> evaluator::eval_subquery(const subquery& sq, timestamp
   windowed_matrix out{{}, end - range, end, std::chrono::milliseconds{range}};
   std::map<labels, size_t> index;
   for (timestamp at = first; at <= end; at += step) {
+    if (auto err = check_time()) return *err;
     auto v = eval_vector(*sq.inner, at);
     if (!v) return std::move(v).error_value();
     for (auto& el : *v) {

@@ -39,8 +39,8 @@ struct windowed_matrix {
 
 class evaluator {
  public:
-  evaluator(queryable& q, const engine_options& options, timestamp start, timestamp end,
-            duration step);
+  evaluator(queryable& q, const engine_options& options, const query_limits& limits,
+            timestamp start, timestamp end, duration step);
 
   /// Reads every selector's series for evaluation times in [min_t, max_t].
   [[nodiscard]] std::optional<error> prefetch(const expr& e, timestamp min_t, timestamp max_t);
@@ -52,6 +52,9 @@ class evaluator {
   [[nodiscard]] expected<double> eval_scalar(const expr& e, timestamp t);
   /// A range selector or subquery at `t`.
   [[nodiscard]] expected<windowed_matrix> eval_matrix(const expr& e, timestamp t);
+
+  /// The timeout error once the query's time is up.
+  [[nodiscard]] std::optional<error> check_time() const;
 
   /// The milliseconds of a duration expression (or number literal).
   [[nodiscard]] int64_t duration_ms(const expr& e) const;
@@ -74,6 +77,7 @@ class evaluator {
 
   queryable& queryable_;
   const engine_options& options_;
+  const query_limits& limits_;
   timestamp start_;
   timestamp end_;
   duration step_;

@@ -20,6 +20,8 @@ std::string_view to_string(errc code) noexcept {
       return "unauthorized";
     case errc::unavailable:
       return "unavailable";
+    case errc::timeout:
+      return "timeout";
     case errc::internal:
       return "internal";
   }

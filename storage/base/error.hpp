@@ -20,6 +20,7 @@ enum class errc {
   limit_exceeded,  ///< A configured limit would be crossed.
   unauthorized,
   unavailable,  ///< Temporarily unable to serve; retry later.
+  timeout,      ///< A deadline passed before the work was done.
   internal,     ///< A bug or an invariant violated.
 };
 

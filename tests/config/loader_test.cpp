@@ -210,9 +210,10 @@ TEST_CASE("a key given twice is reported at its second occurrence", "[config]") 
 }
 
 TEST_CASE("unknown top-level keys list the known sections", "[config]") {
-  CHECK(problems("alerting: []\n") ==
-        std::vector<std::string>{"test.yaml:1:1: alerting: unknown key \"alerting\" (expected one "
-                                 "of: cluster, global, storage, auth, http, scrape_configs)"});
+  CHECK(
+      problems("alerting: []\n") ==
+      std::vector<std::string>{"test.yaml:1:1: alerting: unknown key \"alerting\" (expected one "
+                               "of: cluster, global, storage, auth, http, query, scrape_configs)"});
 }
 
 TEST_CASE("load_file reads a file and names it in diagnostics", "[config]") {
@@ -354,4 +355,19 @@ TEST_CASE("the redacted YAML hides every secret and keeps the rest", "[config]")
   CHECK(text.find("secret: <secret>") != std::string::npos);
   CHECK(text.find("username: u") != std::string::npos);
   CHECK(text.find("job_name: k") != std::string::npos);
+}
+
+TEST_CASE("the query section bounds PromQL queries", "[config]") {
+  auto cfg =
+      load_string("query: {timeout: 30s, max_samples: 1000, max_series: 10, lookback_delta: 1m}\n",
+                  "test.yaml");
+  REQUIRE(cfg);
+  CHECK(cfg->query.timeout == 30s);
+  CHECK(cfg->query.max_samples == 1000);
+  CHECK(cfg->query.max_series == 10);
+  CHECK(cfg->query.lookback_delta == 1min);
+  CHECK(problems("query: {timeout: 0s, max_samples: -1}\n") ==
+        std::vector<std::string>{
+            "test.yaml:1:18: query.timeout: expected a duration greater than 0, got \"0s\"",
+            "test.yaml:1:35: query.max_samples: expected an integer >= 0, got \"-1\""});
 }

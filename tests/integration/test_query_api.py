@@ -114,3 +114,22 @@ def test_parse_query_returns_prometheus_tree_shape(start_vigild):
         {"name": "__name__", "type": "=", "value": "x"}]
     status, _, body = v.get("/api/v1/parse_query?query=x%7B")
     assert status == 400 and json.loads(body)["errorType"] == "bad_data"
+
+
+def test_query_limits_answer_as_prometheus_does(start_vigild):
+    v = start_vigild(config=CONFIG + "query:\n  max_samples: 100\n  timeout: 30s\n")
+    push_counters(v)  # 6 series x 41 samples
+    at = (T0 + 40 * 15000) / 1000
+    status, _, body = v.get(f"/api/v1/query?query=requests_total%7Bjob%3D%22api%22%7D&time={at}")
+    assert status == 200, body  # 3 x 41 samples read
+    status, _, body = v.get(f"/api/v1/query?query=sum(requests_total)&time={at}")
+    doc = json.loads(body)
+    assert status == 422 and doc["errorType"] == "execution", body
+    assert doc["error"] == "query processing would load too many samples into memory in query execution"
+    # A request's timeout shortens the configured one: a million steps
+    # cannot be evaluated in a millisecond.
+    status, _, body = v.get(f"/api/v1/query_range?query=vector(1)&start=0&end=1000000&step=1"
+                            f"&timeout=0.001")
+    doc = json.loads(body)
+    assert status == 503 and doc["errorType"] == "timeout", body
+    assert doc["error"] == "query timed out in expression evaluation"

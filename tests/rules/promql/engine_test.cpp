@@ -182,3 +182,34 @@ TEST_CASE("the shard adapter serves the engine from a real shard", "[promql][eng
   REQUIRE(at_1m.has_value());
   CHECK(std::get<vector_value>(*at_1m).front().v == 0);  // b went stale
 }
+
+TEST_CASE("queries past their sample, series or time limits fail with Prometheus's errors",
+          "[promql][engine]") {
+  fixture f;
+  for (int i = 0; i < 3; ++i) {
+    std::vector<sample> s;
+    for (int k = 0; k < 10; ++k) s.push_back({k * 1000, double(k)});
+    f.data.add(ls({{"__name__", "x"}, {"i", std::to_string(i)}}), s);
+  }
+  auto parsed = parse_expr("sum(x)");
+  REQUIRE(parsed.ok());
+  const auto& e = **parsed.value;
+  auto run = [&](const query_limits& limits) {
+    return f.eng.eval_range(f.data, e, 0, 9000, 1s, limits);
+  };
+  CHECK(run({.max_samples = 30, .max_series = 3, .expired = {}}).has_value());
+  auto samples = run({.max_samples = 29, .max_series = 0, .expired = {}});
+  REQUIRE_FALSE(samples);
+  CHECK(samples.error_value().code == errc::limit_exceeded);
+  CHECK(samples.error_value().message ==
+        "query processing would load too many samples into memory in query execution");
+  auto series = run({.max_samples = 0, .max_series = 2, .expired = {}});
+  REQUIRE_FALSE(series);
+  CHECK_THAT(series.error_value().message, Catch::Contains("too many series"));
+  // The deadline is polled between steps: here it passes after three.
+  int polls = 0;
+  auto timed = run({.max_samples = 0, .max_series = 0, .expired = [&] { return ++polls > 4; }});
+  REQUIRE_FALSE(timed);
+  CHECK(timed.error_value().code == errc::timeout);
+  CHECK(timed.error_value().message == "query timed out in expression evaluation");
+}
