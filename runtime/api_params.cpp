@@ -69,6 +69,14 @@ expected<duration> parse_api_duration(std::string_view text) {
                "cannot parse \"" + std::string{text} + "\" to a valid duration"};
 }
 
+std::string format_api_float(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[400];  // the longest fixed form of a double fits
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  return ec == std::errc{} ? std::string(buf, end) : std::to_string(v);
+}
+
 std::string format_api_time(timestamp ms) {
   const std::time_t secs = ms / 1000;
   std::tm tm{};

@@ -24,6 +24,10 @@ namespace vigil::runtime {
 /// A time: Unix seconds with an optional fraction, or RFC 3339; in ms.
 [[nodiscard]] expected<timestamp> parse_api_time(std::string_view text);
 
+/// A sample value as Prometheus writes it (Go's FormatFloat 'f', -1): the
+/// shortest digits that round-trip, no exponent; "NaN", "+Inf", "-Inf".
+[[nodiscard]] std::string format_api_float(double v);
+
 /// `ms` in RFC 3339 with milliseconds, UTC ("2026-12-02T04:22:24.864Z").
 [[nodiscard]] std::string format_api_time(timestamp ms);
 

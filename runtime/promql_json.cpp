@@ -1,7 +1,6 @@
 #include "runtime/promql_json.hpp"
 
-#include <charconv>
-#include <cmath>
+#include "runtime/api_params.hpp"
 
 namespace vigil::runtime {
 namespace {
@@ -11,15 +10,6 @@ using namespace promql;
 
 json node_or_null(const expr_ptr& e) {
   return e ? to_json(*e) : json(nullptr);
-}
-
-// Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits, no exponent.
-std::string go_float(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  return ec == std::errc{} ? std::string(buf, end) : std::string{};
 }
 
 json matchers(const std::vector<index::matcher>& ms) {
@@ -53,7 +43,7 @@ json selector_fields(const vector_selector& vs) {
 
 struct translate {
   json operator()(const number_literal& n) const {
-    json out{{"type", "numberLiteral"}, {"val", go_float(n.value)}};
+    json out{{"type", "numberLiteral"}, {"val", format_api_float(n.value)}};
     if (n.is_duration) out["duration"] = true;
     return out;
   }

@@ -1,8 +1,6 @@
 #include "runtime/query_api.hpp"
 
 #include <caf/all.hpp>
-#include <charconv>
-#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "rules/promql/parser.hpp"
@@ -107,17 +105,8 @@ http::response query_error(const error& e) {
   }
 }
 
-// Prometheus's number format: shortest round trip, never an exponent.
-std::string format_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  return ec == std::errc{} ? std::string(buf, end) : std::to_string(v);
-}
-
 json point(timestamp t, double v) {
-  return json::array({static_cast<double>(t) / 1000.0, format_value(v)});
+  return json::array({static_cast<double>(t) / 1000.0, format_api_float(v)});
 }
 
 json metric(const labels& ls) {
