@@ -43,6 +43,13 @@ struct scrape_loop::state {
   std::array<entry, report_names.size()> reports;
   uint64_t iteration = 0;             // scrapes so far, failed ones included
   std::vector<entry*> batch_entries;  // the last batch's entries, by index
+  // What the scrape in progress changed, undone if it fails further on
+  // (kept between scrapes for its memory).
+  struct touched {
+    entry* e;
+    uint64_t last_seen, last_tracked;
+  };
+  std::vector<touched> undo;
   wire::label_buffer buffer;
   struct family {
     metric_metadata meta;
@@ -206,16 +213,12 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
   auto& st = *state_;
   report = {};
   std::vector<series_write> batch;
+  batch.reserve(st.cache.size() + report_names.size());
   st.batch_entries.clear();
+  st.undo.clear();
   const uint64_t iter = ++st.iteration;
-  // What this scrape changed, undone if it fails further on.
-  struct touched {
-    entry* e;
-    uint64_t last_seen, last_tracked;
-  };
-  std::vector<touched> undo;
   auto fail = [&](error why) {
-    for (auto& u : undo) {
+    for (auto& u : st.undo) {
       u.e->last_seen = u.last_seen;
       u.e->last_tracked = u.last_tracked;
     }
@@ -249,7 +252,7 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
     // A series written twice in one body: the first sample counts, as the
     // second would be a duplicate for the same timestamp.
     if (e.last_seen == iter) continue;
-    undo.push_back({&e, e.last_seen, e.last_tracked});
+    st.undo.push_back({&e, e.last_seen, e.last_tracked});
     e.last_seen = iter;
     if (e.dropped) continue;
     if (++report.samples_post_relabel > st.opts.sample_limit && st.opts.sample_limit)
