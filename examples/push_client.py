@@ -2,9 +2,8 @@
 """A minimal client of vigil's msgpack push protocol v1 (docs/protocol.md).
 
 Writes two series and prints the ack, over TCP (connect to the ingest port,
-hello, write) or as one HTTP request (POST /api/v1/push). vigild serves the
-HTTP form today; its TCP push server is still to come (see the README).
-Needs Debian's python3-msgpack (run with /usr/bin/python3):
+hello, write) or as one HTTP request (POST /api/v1/push); vigild serves
+both. Needs Debian's python3-msgpack (run with /usr/bin/python3):
 
     /usr/bin/python3 examples/push_client.py --http http://127.0.0.1:9470 --token s3cret
     /usr/bin/python3 examples/push_client.py --port 9471 --token s3cret
@@ -72,11 +71,14 @@ class PushClient:
 
     def answer(self):
         """Reads until the oldest pending write is answered; returns the ack
-        or error message (pongs in between are skipped)."""
+        or error message (pongs in between are skipped). An error without a
+        seq is about the connection, which the server then closes."""
         while True:
             reply = self._read()
             if reply[0] == "pong":
                 continue
+            if reply[0] == "error" and reply[1] is None:
+                raise ConnectionError("server: %s: %s" % (reply[2], reply[3]))
             expected = self.pending.pop(0)
             if reply[1] is not None and reply[1] != expected:
                 raise RuntimeError("answer for seq %s, expected %s" % (reply[1], expected))

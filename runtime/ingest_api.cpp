@@ -1,12 +1,10 @@
 #include "runtime/ingest_api.hpp"
 
-#include <algorithm>
-#include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/interfaces.hpp"
 #include "runtime/http_api.hpp"
-#include "runtime/node_tree.hpp"
+#include "runtime/push_ingest.hpp"
+#include "runtime/router_write.hpp"
 #include "runtime/wire/line_protocol.hpp"
 #include "runtime/wire/push_decoder.hpp"
 #include "runtime/wire/push_encoder.hpp"
@@ -15,32 +13,7 @@
 namespace vigil::runtime {
 namespace {
 
-using namespace std::chrono_literals;
 namespace push = wire::push;
-
-constexpr auto router_timeout = 60s;
-
-using write_done = std::function<void(expected<actors::write_ack>)>;
-
-// Hands `batch` to the router from a short-lived actor; `done` runs on
-// that actor's thread with the merged ack, or an error when the router is
-// down or does not answer.
-void write_through_router(caf::actor_system& sys, const actor_directory& directory,
-                          std::vector<series_write> batch, write_done done) {
-  auto router = directory.find(router_path);
-  if (!router || !*router) {
-    done(error{errc::unavailable, "the router is restarting; retry"});
-    return;
-  }
-  sys.spawn([to = caf::actor_cast<actors::router_actor>(*router), batch = std::move(batch),
-             done = std::move(done)](caf::event_based_actor* self) mutable {
-    self->request(to, router_timeout, actors::write_atom::value, std::move(batch))
-        .then([done](actors::write_ack& ack) { done(std::move(ack)); },
-              [done, self](caf::error& err) {
-                done(error{errc::unavailable, "router: " + self->system().render(err)});
-              });
-  });
-}
 
 http::response msgpack_response(int status, std::string body) {
   return http::response::text(status, std::move(body), "application/msgpack");
@@ -70,16 +43,9 @@ http::response push_error(std::optional<uint64_t> seq, push::code c, std::string
 
 void handle_push(caf::actor_system& sys, const actor_directory& directory,
                  const authenticator& auth, http::request&& req, http::responder res) {
-  switch (auth.check(bearer_token(req.header("authorization").value_or("")), config::role::write)) {
-    case verdict::allowed:
-      break;
-    case verdict::unauthenticated:
-      res.send(push_error(std::nullopt, push::code::unauthorized, "missing or unknown token"));
-      return;
-    case verdict::forbidden:
-      res.send(
-          push_error(std::nullopt, push::code::unauthorized, "the token lacks the write role"));
-      return;
+  if (auto refusal = push_refusal(auth, bearer_token(req.header("authorization").value_or("")))) {
+    res.send(push_error(std::nullopt, push::code::unauthorized, std::move(*refusal)));
+    return;
   }
   auto message = push::decode_client_body(req.body, push::default_max_message_bytes);
   if (auto* rejected = std::get_if<push::rejection>(&message)) {
@@ -93,27 +59,19 @@ void handle_push(caf::actor_system& sys, const actor_directory& directory,
                         "expected one write message (a hello or ping is for TCP streams)"));
     return;
   }
+  auto batch = std::move(write->series);
   // std::function must be copyable; the responder is not.
-  auto answer = [seq = write->seq, positions = std::move(write->positions),
-                 issues = std::move(write->issues),
-                 res = std::make_shared<http::responder>(std::move(res))](
-                    expected<actors::write_ack> ack) mutable {
+  auto answer = [decoded = std::move(*write), res = std::make_shared<http::responder>(std::move(
+                                                  res))](expected<actors::write_ack> ack) mutable {
     if (!ack) {
-      res->send(push_error(seq, push::code::overloaded, ack.error_value().message));
+      res->send(push_error(decoded.seq, push::code::overloaded, ack.error_value().message));
       return;
     }
-    push::ack_msg out{seq, ack->accepted, std::move(issues)};
-    for (auto& issue : ack->issues) {
-      issue.series_index = positions[issue.series_index];
-      out.issues.push_back(std::move(issue));
-    }
-    std::sort(out.issues.begin(), out.issues.end(),
-              [](const auto& a, const auto& b) { return a.series_index < b.series_index; });
     std::string body;
-    push::encode(out, body);
+    push::encode(push::make_ack(std::move(decoded), ack->accepted, std::move(ack->issues)), body);
     res->send(msgpack_response(200, std::move(body)));
   };
-  write_through_router(sys, directory, std::move(write->series), std::move(answer));
+  write_through_router(sys, directory, std::move(batch), std::move(answer));
 }
 
 // Remote write and line protocol report problems as text: the first few

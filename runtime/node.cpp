@@ -18,6 +18,7 @@
 #include "runtime/ingest_api.hpp"
 #include "runtime/metrics/process.hpp"
 #include "runtime/node_tree.hpp"
+#include "runtime/push_ingest.hpp"
 #include "runtime/query_api.hpp"
 #include "runtime/scrape_api.hpp"
 #include "runtime/series_api.hpp"
@@ -190,9 +191,17 @@ int run_node(const config::config& cfg, const config::node_config& self,
     loop.stop();
     return 1;
   }
+  auto pusher = make_push_server(loop, sys, directory, auth, registry, self.name);
+  auto ingest_port = pusher->listen(endpoints.ingest.host, endpoints.ingest.port);
+  if (!ingest_port) {
+    log::error("node", "cannot listen for push", {{"error", ingest_port.error_value().message}});
+    loop.stop();
+    return 1;
+  }
   log::info("node", "listening",
             {{"node", self.name},
              {"http", endpoints.http.host + ":" + std::to_string(*port)},
+             {"ingest", endpoints.ingest.host + ":" + std::to_string(*ingest_port)},
              {"data_dir", endpoints.data_dir},
              {"version", vigil::version}});
 
@@ -223,6 +232,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
 
   // In-flight requests may still need actors: let them finish first.
   server.drain(2s);
+  pusher->drain(2s);
   caf::anon_send_exit(root, caf::exit_reason::user_shutdown);
   if (!stop.wait_tree_down(7s)) {
     log::error("node", "supervision tree did not stop in time, killing it");

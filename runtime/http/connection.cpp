@@ -5,32 +5,10 @@
 
 #include "runtime/http/connection_sink.hpp"
 #include "runtime/http/server_core.hpp"
+#include "runtime/http/tcp.hpp"
 #include "storage/base/log.hpp"
 
 namespace vigil::http::detail {
-
-namespace {
-
-std::string peer_address(const uv_tcp_t* tcp) {
-  sockaddr_storage addr{};
-  int len = sizeof addr;
-  if (uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "unknown";
-  char ip[64] = {};
-  if (addr.ss_family == AF_INET6) {
-    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-    uv_ip6_name(a, ip, sizeof ip);
-    return "[" + std::string(ip) + "]:" + std::to_string(ntohs(a->sin6_port));
-  }
-  const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-  uv_ip4_name(a, ip, sizeof ip);
-  return std::string(ip) + ":" + std::to_string(ntohs(a->sin_port));
-}
-
-uv_stream_t* as_stream(uv_tcp_t* tcp) {
-  return reinterpret_cast<uv_stream_t*>(tcp);
-}
-
-}  // namespace
 
 /// One uv_write: up to three buffers (chunk prefix, data, suffix) that must
 /// stay alive until the write callback.
@@ -48,27 +26,19 @@ connection::connection(std::shared_ptr<server_core> core, std::uint64_t id)
       parser_({core_->options().max_header_bytes, core_->options().max_body_bytes}) {}
 
 bool connection::start(uv_stream_t* listener, admission how) {
-  if (uv_timer_init(core_->loop(), &timer_) != 0) return false;
-  timer_.data = this;
-  ++open_handles_;
-  if (uv_tcp_init(core_->loop(), &tcp_) != 0) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &connection::on_close);
-    phase_ = phase::closed;
-    return true;
-  }
-  tcp_.data = this;
-  ++open_handles_;
-  if (int rc = uv_accept(listener, as_stream(&tcp_)); rc != 0) {
-    log::warn("http", "accept failed", {{"error", uv_strerror(rc)}});
-    close();
-    return true;
+  switch (socket_.open(core_->loop(), listener, this, &connection::on_close, "http")) {
+    case served_socket::opened::nothing:
+      return false;
+    case served_socket::opened::closing:
+      phase_ = phase::closed;
+      return true;
+    case served_socket::opened::open:
+      break;
   }
   if (how == admission::drop) {
     close();
     return true;
   }
-  uv_tcp_nodelay(&tcp_, 1);
-  remote_ = peer_address(&tcp_);
   if (how == admission::reject_503) {
     rejected_ = true;
     fail(503, "too many open connections");
@@ -81,11 +51,9 @@ bool connection::start(uv_stream_t* listener, admission how) {
 void connection::close() {
   if (phase_ == phase::closed) return;
   phase_ = phase::closed;
-  uv_timer_stop(&timer_);
   // Closing the stream cancels queued writes (their callbacks run first
   // with UV_ECANCELED); the object is freed after both close callbacks.
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &connection::on_close);
-  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &connection::on_close);
+  socket_.close();
 }
 
 void connection::close_if_idle() {
@@ -94,7 +62,7 @@ void connection::close_if_idle() {
 
 void connection::on_close(uv_handle_t* handle) {
   auto* self = static_cast<connection*>(handle->data);
-  if (--self->open_handles_ > 0) return;
+  if (!self->socket_.release()) return;
   // forget() may destroy *self (and then the core): keep the core alive
   // until it returned.
   auto core = self->core_;
@@ -102,23 +70,17 @@ void connection::on_close(uv_handle_t* handle) {
 }
 
 void connection::set_reading(bool on) {
-  if (on == reading_) return;
-  reading_ = on;
-  if (!on) {
-    uv_read_stop(as_stream(&tcp_));
-    return;
-  }
-  const int rc = uv_read_start(
-      as_stream(&tcp_),
+  const bool ok = socket_.read(
+      on,
       [](uv_handle_t* h, std::size_t, uv_buf_t* buf) {
         *buf = static_cast<connection*>(h->data)->core_->read_buffer();
       },
       &connection::on_read);
-  if (rc != 0) close();
+  if (!ok) close();
 }
 
 void connection::arm_timer(std::chrono::milliseconds after) {
-  uv_timer_start(&timer_, &connection::on_timer, static_cast<std::uint64_t>(after.count()), 0);
+  socket_.arm(after, &connection::on_timer);
 }
 
 void connection::on_timer(uv_timer_t* timer) {
@@ -188,13 +150,13 @@ void connection::consume(std::string_view data) {
 
 void connection::dispatch(request r) {
   phase_ = phase::handling;
-  uv_timer_stop(&timer_);
+  socket_.stop();
   set_reading(false);
   ++seq_;
   keep_alive_ = parser_.keep_alive();
   http_1_0_ = parser_.http_1_0();
   head_ = r.method == "HEAD";
-  r.remote = remote_;
+  r.remote = socket_.remote();
   auto match = core_->routes().match(r.method, r.path);
   handler_name_ = match.name;
   if (match.status == 404) {
@@ -222,10 +184,10 @@ void connection::dispatch(request r) {
 
 void connection::fail(int status, const std::string& message) {
   log::debug("http", "refusing request",
-             {{"remote", remote_}, {"status", status}, {"reason", message}});
+             {{"remote", socket_.remote()}, {"status", status}, {"reason", message}});
   if (phase_ != phase::reading) started_ = std::chrono::steady_clock::now();
   phase_ = phase::handling;
-  uv_timer_stop(&timer_);
+  socket_.stop();
   set_reading(false);
   input_.clear();
   ++seq_;
@@ -304,7 +266,7 @@ void connection::stream_end(std::uint64_t seq) {
 void connection::stream_abort(std::uint64_t seq) {
   if (seq != seq_ || phase_ != phase::streaming) return;
   log::warn("http", "streamed response abandoned by its handler; closing",
-            {{"handler", handler_name_}, {"remote", remote_}});
+            {{"handler", handler_name_}, {"remote", socket_.remote()}});
   close();
 }
 
@@ -321,7 +283,7 @@ void connection::send(std::string a, std::string b, std::string c, bool last, st
     if (!part.empty() || count == 0)
       bufs[count++] = uv_buf_init(part.data(), static_cast<unsigned>(part.size()));
   op->req.data = op.get();
-  if (int rc = uv_write(&op->req, as_stream(&tcp_), bufs.data(), count, &connection::on_write);
+  if (int rc = uv_write(&op->req, socket_.stream(), bufs.data(), count, &connection::on_write);
       rc != 0) {
     on_written(rc, *op);
     return;
@@ -338,7 +300,8 @@ void connection::on_written(int status, write_op& op) {
   if (op.pending) *op.pending -= op.accounted;
   if (phase_ == phase::closed) return;
   if (status < 0) {
-    log::debug("http", "write failed", {{"remote", remote_}, {"error", uv_strerror(status)}});
+    log::debug("http", "write failed",
+               {{"remote", socket_.remote()}, {"error", uv_strerror(status)}});
     close();
     return;
   }
@@ -366,14 +329,10 @@ void connection::begin_linger() {
   phase_ = phase::lingering;
   input_.clear();
   arm_timer(core_->options().linger_timeout);
-  auto* req = new uv_shutdown_t{};
-  const int rc = uv_shutdown(req, as_stream(&tcp_), [](uv_shutdown_t* r, int status) {
-    auto* self = static_cast<connection*>(r->handle->data);
-    delete r;
-    if (status < 0) self->close();
+  const bool ok = socket_.shutdown([](uv_stream_t* stream, int status) {
+    if (status < 0) static_cast<connection*>(stream->data)->close();
   });
-  if (rc != 0) {
-    delete req;
+  if (!ok) {
     close();
     return;
   }

@@ -31,6 +31,7 @@
 
 #include "runtime/http/message.hpp"
 #include "runtime/http/request_parser.hpp"
+#include "runtime/http/tcp.hpp"
 #include "runtime/http/wire.hpp"
 
 namespace vigil::http::detail {
@@ -97,15 +98,11 @@ class connection : public std::enable_shared_from_this<connection> {
 
   std::shared_ptr<server_core> core_;
   std::uint64_t id_;
-  uv_tcp_t tcp_{};
-  uv_timer_t timer_{};
-  int open_handles_ = 0;
-  bool reading_ = false;
+  served_socket socket_;
   bool rejected_ = false;
   phase phase_ = phase::idle;
   request_parser parser_;
   std::string input_;  // bytes received but not parsed yet
-  std::string remote_;
 
   // The current exchange.
   std::uint64_t seq_ = 0;

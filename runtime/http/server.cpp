@@ -1,8 +1,8 @@
 #include "runtime/http/server.hpp"
 
-#include <future>
 #include <optional>
 
+#include "runtime/http/drain.hpp"
 #include "runtime/http/server_core.hpp"
 
 namespace vigil::http {
@@ -37,26 +37,14 @@ void server::close_idle() {
 }
 
 void server::drain(std::chrono::milliseconds deadline, std::function<void()> done) {
-  // The function may be refused (loop stopped) after it took `done`; keep a
-  // shared copy so the caller's callback still runs exactly once.
-  auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
-  const bool accepted = loop_.dispatch([core = core_, deadline, shared_done] {
-    core->drain(deadline, [shared_done] {
-      if (*shared_done) std::exchange(*shared_done, nullptr)();
-    });
-  });
-  if (!accepted && *shared_done) std::exchange(*shared_done, nullptr)();
+  dispatch_drain(
+      loop_, [core = core_, deadline](std::function<void()> d) { core->drain(deadline, d); },
+      std::move(done));
 }
 
 void server::drain(std::chrono::milliseconds deadline) {
-  if (loop_.in_loop_thread()) {
-    drain(deadline, nullptr);
-    return;
-  }
-  auto finished = std::make_shared<std::promise<void>>();
-  auto done = finished->get_future();
-  drain(deadline, [finished] { finished->set_value(); });
-  done.wait();
+  await_drain(loop_,
+              [core = core_, deadline](std::function<void()> d) { core->drain(deadline, d); });
 }
 
 }  // namespace vigil::http

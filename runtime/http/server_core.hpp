@@ -17,9 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "runtime/http/drain.hpp"
 #include "runtime/http/event_loop.hpp"
 #include "runtime/http/router.hpp"
 #include "runtime/http/server.hpp"
+#include "runtime/http/tcp.hpp"
 
 namespace vigil::http::detail {
 
@@ -33,7 +35,7 @@ class server_core : public std::enable_shared_from_this<server_core> {
   server_core& operator=(const server_core&) = delete;
 
   [[nodiscard]] expected<std::uint16_t> listen(const std::string& host, std::uint16_t port);
-  void stop_accepting();
+  void stop_accepting() { listeners_.close(); }
   void close_idle();
   void drain(std::chrono::milliseconds deadline, std::function<void()> done);
   /// Closes listeners and connections now; no handler runs afterwards.
@@ -55,11 +57,7 @@ class server_core : public std::enable_shared_from_this<server_core> {
   }
 
  private:
-  struct listener;
-
-  static void on_connection(uv_stream_t* stream, int status);
-  void accept(listener& l);
-  void close_drain_timer();
+  void accept(uv_stream_t* listener);
   void finish_drain_if_done();
 
   event_loop& loop_;
@@ -68,12 +66,11 @@ class server_core : public std::enable_shared_from_this<server_core> {
   observer observer_;
   std::map<std::uint64_t, std::shared_ptr<connection>> connections_;
   std::size_t rejecting_ = 0;  // connections being answered 503
-  std::vector<listener*> listeners_;
+  listener_set listeners_{"http"};
   std::uint64_t next_id_ = 1;
   bool draining_ = false;
   bool closed_ = false;
-  std::vector<std::function<void()>> drain_waiters_;
-  uv_timer_t* drain_timer_ = nullptr;
+  drain_tracker drain_;
   std::optional<event_loop::closer_id> closer_;
   std::array<char, 64 * 1024> read_buffer_{};
 };

@@ -1,6 +1,7 @@
 // Decoding of the messages clients send: hello, write, ping
 // (declared in push_decoder.hpp).
 
+#include <algorithm>
 #include <utility>
 
 #include "runtime/wire/push_decoder.hpp"
@@ -98,26 +99,57 @@ expected<std::vector<sample>> read_samples(const msgpack::object& times,
   return samples;
 }
 
-// One series of a write; an error is the write's (its shape).
-std::optional<error> read_series(const msgpack::object& o, std::size_t index, write_msg& out) {
-  auto parts = tuple(o, 3);
-  if (!parts) return parts.error_value();
-  auto pairs = label_pairs((*parts)[0]);
-  if (!pairs) return pairs.error_value();
-  auto samples = read_samples((*parts)[1], (*parts)[2]);
-  if (!samples) return samples.error_value();
-  auto ls = check_labels(std::move(*pairs));
-  if (!ls) {
-    out.issues.push_back({index, std::string(to_string(code::invalid_labels)),
-                          "labels: " + ls.error_value().message});
-    return std::nullopt;
+// The series_cache key of a label map: false when it holds anything but
+// strings (the map is then read, and refused, by label_pairs).
+bool cache_key(const msgpack::object& o, std::string& key) {
+  key.clear();
+  if (o.type != msgpack::type::MAP) return false;
+  for (const auto& kv : std::span{o.via.map.ptr, o.via.map.size}) {
+    if (kv.key.type != msgpack::type::STR || kv.val.type != msgpack::type::STR) return false;
+    series_cache::append_key(key, {kv.key.via.str.ptr, kv.key.via.str.size});
+    series_cache::append_key(key, {kv.val.via.str.ptr, kv.val.via.str.size});
   }
-  out.series.push_back({std::move(*ls), std::move(*samples)});
-  out.positions.push_back(index);
-  return std::nullopt;
+  return true;
 }
 
-from_client read_write(msgpack_span parts) {
+// Decodes the writes of one message; with a cache, `key` is scratch space
+// reused for every series.
+struct write_reader {
+  series_cache* cache = nullptr;
+  std::string key;
+
+  // One series of a write; an error is the write's (its shape).
+  std::optional<error> read_series(const msgpack::object& o, std::size_t index, write_msg& out) {
+    auto parts = tuple(o, 3);
+    if (!parts) return parts.error_value();
+    const bool keyed = cache && cache_key((*parts)[0], key);
+    const auto known = keyed ? cache->find(key) : std::nullopt;
+    // A known key is a label map already validated byte for byte.
+    auto pairs = known ? std::vector<label>{} : label_pairs((*parts)[0]);
+    if (!pairs) return pairs.error_value();
+    auto samples = read_samples((*parts)[1], (*parts)[2]);
+    if (!samples) return samples.error_value();
+    if (known) {
+      out.series.push_back({{}, std::move(*samples), known->ref, known->label_hash});
+      out.positions.push_back(index);
+      return std::nullopt;
+    }
+    auto ls = check_labels(std::move(*pairs));
+    if (!ls) {
+      out.issues.push_back({index, std::string(to_string(code::invalid_labels)),
+                            "labels: " + ls.error_value().message});
+      return std::nullopt;
+    }
+    if (keyed) out.uncached.push_back({out.series.size(), key, ls->hash()});
+    out.series.push_back({std::move(*ls), std::move(*samples)});
+    out.positions.push_back(index);
+    return std::nullopt;
+  }
+
+  from_client operator()(msgpack_span parts);
+};
+
+from_client write_reader::operator()(msgpack_span parts) {
   auto seq = unsigned_int(parts[1]);
   if (!seq) return bad(std::nullopt, "write: seq", seq.error_value());
   const std::string context = "write " + std::to_string(*seq);
@@ -127,6 +159,7 @@ from_client read_write(msgpack_span parts) {
   out.seq = *seq;
   out.series.reserve(series->size());
   out.positions.reserve(series->size());
+  if (cache) out.uncached.reserve(series->size());
   for (std::size_t i = 0; i < series->size(); ++i)
     if (auto problem = read_series((*series)[i], i, out))
       return bad(*seq, context + ": series " + std::to_string(i), *problem);
@@ -139,20 +172,41 @@ from_client read_ping(msgpack_span parts) {
   return ping_msg{*seq};
 }
 
-}  // namespace
-
-from_client read_client_message(std::string_view frame) {
+from_client read_message_with(std::string_view frame, series_cache* cache) {
   msgpack::zone zone;
   auto root = unpack_message(frame, zone);
   if (!root) return bad(std::nullopt, "message", root.error_value(), true);
   using kind = message_kind<from_client>;
-  return read_message<from_client>(
-      *root,
-      {kind{"write", 3, read_write}, kind{"ping", 2, read_ping}, kind{"hello", 3, read_hello}},
-      // Every problem with a hello is a bad handshake: fatal.
-      [](std::string_view type, std::string message) -> from_client {
-        return reject(std::nullopt, code::bad_message, std::move(message), type == "hello");
-      });
+  return read_message<from_client>(*root,
+                                   {kind{"write", 3, write_reader{cache, {}}},
+                                    kind{"ping", 2, read_ping}, kind{"hello", 3, read_hello}},
+                                   // Every problem with a hello is a bad handshake: fatal.
+                                   [](std::string_view type, std::string message) -> from_client {
+                                     return reject(std::nullopt, code::bad_message,
+                                                   std::move(message), type == "hello");
+                                   });
+}
+
+}  // namespace
+
+from_client read_client_message(std::string_view frame) {
+  return read_message_with(frame, nullptr);
+}
+
+from_client read_client_message(std::string_view frame, series_cache& cache) {
+  return read_message_with(frame, &cache);
+}
+
+ack_msg make_ack(write_msg&& write, uint64_t accepted, std::vector<write_issue> stored) {
+  ack_msg out{write.seq, accepted, std::move(write.issues)};
+  out.issues.reserve(out.issues.size() + stored.size());
+  for (auto& issue : stored) {
+    issue.series_index = write.positions[issue.series_index];
+    out.issues.push_back(std::move(issue));
+  }
+  std::stable_sort(out.issues.begin(), out.issues.end(),
+                   [](const auto& a, const auto& b) { return a.series_index < b.series_index; });
+  return out;
 }
 
 from_client decode_client_body(std::string_view body, std::size_t max_message_bytes) {

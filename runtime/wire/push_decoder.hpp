@@ -30,17 +30,28 @@
 
 #include "runtime/wire/push_framer.hpp"
 #include "runtime/wire/push_protocol.hpp"
+#include "runtime/wire/push_series_cache.hpp"
 
 namespace vigil::wire::push {
 
 /// Decodes one complete message a client sent (framed: exactly its bytes).
 [[nodiscard]] from_client read_client_message(std::string_view frame);
+/// The same, writing the series `cache` knows by ref and listing the others
+/// in write_msg::uncached. The cache itself is not changed.
+[[nodiscard]] from_client read_client_message(std::string_view frame, series_cache& cache);
 /// Decodes one complete message a server sent.
 [[nodiscard]] from_server read_server_message(std::string_view frame);
 
 /// Decodes a body that must hold exactly one client message (the HTTP
 /// form); trailing or missing bytes are a bad_message rejection.
 [[nodiscard]] from_client decode_client_body(std::string_view body, std::size_t max_message_bytes);
+
+/// The ack of a decoded write that storage answered: `accepted` samples
+/// and storage's `stored` issues (indexed by write.series, which may have
+/// been moved out) under the client's indices, merged with the decoder's
+/// own issues, ordered by series index.
+[[nodiscard]] ack_msg make_ack(write_msg&& write, uint64_t accepted,
+                               std::vector<write_issue> stored);
 
 /// A byte stream of messages: feed bytes, take messages.
 template <class Message, Message (*read)(std::string_view)>

@@ -65,9 +65,13 @@ void encode(const hello_msg& m, std::string& out) {
 }
 
 void encode(const write_msg& m, std::string& out) {
+  encode_write(m.seq, m.series, out);
+}
+
+void encode_write(uint64_t seq, std::span<const series_write> series, std::string& out) {
   writer w{out};
-  w.array(3).str("write").uint(m.seq).array(m.series.size());
-  for (const auto& s : m.series) {
+  w.array(3).str("write").uint(seq).array(series.size());
+  for (const auto& s : series) {
     w.array(3).map(s.ls.size());
     for (const auto& l : s.ls) w.str(l.name).str(l.value);
     w.array(s.samples.size());

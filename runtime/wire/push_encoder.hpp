@@ -9,6 +9,7 @@
 // Strings are written as given; messages the codec builds itself are valid
 // UTF-8, callers keep theirs so. Thread-safe (no state).
 
+#include <span>
 #include <string>
 
 #include "runtime/wire/push_protocol.hpp"
@@ -21,6 +22,8 @@ void encode(const hello_msg& m, std::string& out);
 /// `series` (positions and issues are decoding results, not sent).
 /// Labels are written in their (sorted) order.
 void encode(const write_msg& m, std::string& out);
+/// The same from a seq and series the caller keeps (a client's batch).
+void encode_write(uint64_t seq, std::span<const series_write> series, std::string& out);
 /// ["ping", seq]
 void encode(const ping_msg& m, std::string& out);
 /// ["welcome", version, {"node", "max_message_bytes", "max_inflight"}]

@@ -6,6 +6,7 @@
 // ("expected an array of 3 elements, got a map"); callers prefix where.
 // Views point into the message bytes (objects reference them, never copy).
 
+#include <functional>
 #include <msgpack.hpp>
 #include <span>
 #include <string>
@@ -49,7 +50,7 @@ template <class Result>
 struct message_kind {
   std::string_view name;
   uint32_t size;
-  Result (*read)(msgpack_span);
+  std::function<Result(msgpack_span)> read;
 };
 
 /// Reads `root` as one of `kinds`, by the type name in its first element.

@@ -64,18 +64,30 @@ struct hello_msg {
   std::string client;  ///< free text naming the client, for logs
 };
 
+/// A series a write decoded by its labels although a series cache was
+/// consulted (push_series_cache.hpp): what the cache needs to remember it
+/// once storage has returned its ref.
+struct uncached_series {
+  std::size_t index = 0;    ///< into write_msg::series
+  std::string key;          ///< its series_cache key
+  uint64_t label_hash = 0;  ///< labels::hash() of its labels
+};
+
 /// client → server: ["write", seq, [[labels, timestamps, values], …]].
 /// Encoding uses `seq` and `series`; decoding also fills `positions` and
-/// `issues`.
+/// `issues`, and `uncached` when decoding with a series cache.
 struct write_msg {
   uint64_t seq = 0;
-  /// The series whose labels are valid, in the client's order.
+  /// The series whose labels are valid, in the client's order; with a
+  /// cache, those it knows are by ref (empty labels).
   std::vector<series_write> series;
   /// positions[i]: the index of series[i] in the client's list, for ack
   /// issues (the engine's issues index `series`).
   std::vector<std::size_t> positions;
   /// Series left out of `series` (invalid_labels), by client index.
   std::vector<write_issue> issues;
+  /// The series of `series` decoded by labels while a cache was consulted.
+  std::vector<uncached_series> uncached;
 };
 
 /// client → server: ["ping", seq].
