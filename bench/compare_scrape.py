@@ -32,12 +32,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+from proc_util import free_port, rss_bytes
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SYSTEMS = ("prometheus", "victoria-metrics", "vigil")
@@ -52,13 +53,6 @@ def die_with_parent():
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def free_port():
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -70,14 +64,6 @@ def machine_busy_seconds():
     with open("/proc/stat") as f:
         cpu = [int(x) for x in f.readline().split()[1:]]
     return (sum(cpu[:8]) - cpu[3] - cpu[4]) / CLK_TCK
-
-
-def rss_bytes(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 def http(url, data=None, timeout=10):
