@@ -288,7 +288,10 @@ class json_checker {
     return true;
   }
 
-  void group(const json_value& v, const std::string& path, scrape::target_group& out) {
+  // Calls visit(member, member_path) for the first occurrence of each key of
+  // the object `v`; reports anything but an object.
+  template <class Visit>
+  void each_member(const json_value& v, const std::string& path, Visit visit) {
     if (v.type != json_value::kind::object) {
       report(v.offset, path, "expected a mapping, got " + describe(v));
       return;
@@ -296,14 +299,19 @@ class json_checker {
     for (size_t i = 0; i < v.members.size(); ++i) {
       const auto& m = v.members[i];
       std::string p = detail::child_path(path, m.key);
-      if (!first_time(v.members, i, p)) continue;
+      if (first_time(v.members, i, p)) visit(m, p);
+    }
+  }
+
+  void group(const json_value& v, const std::string& path, scrape::target_group& out) {
+    each_member(v, path, [&](const auto& m, const std::string& p) {
       if (m.key == "targets")
         targets(m.value, p, out);
       else if (m.key == "labels")
         labels(m.value, p, out);
       else
         report(m.key_offset, p, "unknown key \"" + m.key + "\" (expected one of: targets, labels)");
-    }
+    });
   }
 
   void targets(const json_value& v, const std::string& path, scrape::target_group& out) {
@@ -324,14 +332,7 @@ class json_checker {
 
   void labels(const json_value& v, const std::string& path, scrape::target_group& out) {
     if (v.type == json_value::kind::null) return;
-    if (v.type != json_value::kind::object) {
-      report(v.offset, path, "expected a mapping, got " + describe(v));
-      return;
-    }
-    for (size_t i = 0; i < v.members.size(); ++i) {
-      const auto& m = v.members[i];
-      std::string p = detail::child_path(path, m.key);
-      if (!first_time(v.members, i, p)) continue;
+    each_member(v, path, [&](const auto& m, const std::string& p) {
       bool ok = valid_label_name(m.key);
       if (!ok)
         report(m.key_offset, p,
@@ -341,7 +342,7 @@ class json_checker {
         ok = false;
       }
       if (ok) out.labels.push_back({m.key, m.value.text});
-    }
+    });
   }
 
   std::string_view text_;
