@@ -208,10 +208,18 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg, metrics::
           self->delayed_send(self, self->state.cfg.maintain_interval, maintain_atom::value);
       },
       [self](persist_atom) {
-        if (auto err = self->state.engine->persist_cut())
+        auto& st = self->state;
+        if (auto err = st.engine->persist_cut(st.cfg.persist_slice)) {
           self->quit(to_caf(*err));
+          return;
+        }
+        // Series cut their chunks together (every one reaches its 120th
+        // sample in the same scrape): persist the rest in slices behind the
+        // writes already queued, so acks never wait for a whole burst.
+        if (st.engine->memory().cut_waiting() > 0)
+          self->send(self, persist_atom::value);
         else
-          self->delayed_send(self, self->state.cfg.persist_interval, persist_atom::value);
+          self->delayed_send(self, st.cfg.persist_interval, persist_atom::value);
       });
 }
 

@@ -2,7 +2,7 @@
 
 // The shard actor: owns one shard_engine, stores write batches and answers
 // them once durable, serves selections and status, and persists cut chunks
-// on a timer.
+// on a timer, in slices between writes.
 
 #include <functional>
 
@@ -15,6 +15,8 @@ struct shard_config {
   uint32_t index = 0;
   shard_options storage;
   duration persist_interval = std::chrono::seconds{10};
+  /// Chunks persisted per message (a few milliseconds of work).
+  size_t persist_slice = 2048;
   duration maintain_interval = std::chrono::minutes{5};
 };
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "storage/chunk/byte_stream.hpp"
+#include "storage/chunk/xor_chunk.hpp"
 #include "storage/chunk/zstd_frame.hpp"
 
 namespace vigil {
@@ -94,7 +95,8 @@ std::vector<uint8_t> assemble(candidate c) {
  *     int_column times      n timestamps (int_column.cpp)
  *     values                n values in the header's codec (value_column.cpp)
  *
- * An empty block is the single byte 0x00.
+ * An empty block is the single byte 0x00; a block whose header is
+ * block_head_chunk holds a head chunk as it is (xor_chunk.hpp).
  */
 std::vector<uint8_t> encode_block(std::span<const sample> samples, const encode_options& options) {
   assert(samples.size() <= max_block_samples);
@@ -114,9 +116,39 @@ std::vector<uint8_t> encode_block(std::span<const sample> samples, const encode_
   return assemble(std::move(best));
 }
 
+std::vector<uint8_t> wrap_head_chunk(std::span<const uint8_t> chunk) {
+  std::vector<uint8_t> block;
+  block.reserve(1 + chunk.size());
+  block.push_back(block_head_chunk);
+  block.insert(block.end(), chunk.begin(), chunk.end());
+  return block;
+}
+
+namespace {
+
+expected<size_t> decode_head_chunk(std::span<const uint8_t> chunk, std::vector<sample>& out) {
+  // The chunk's offsets count from the byte after the block's header.
+  auto corrupt = [](const std::string& what) {
+    return error{errc::corruption, "head chunk block (offsets from byte 1): " + what};
+  };
+  xor_iterator it{chunk};
+  if (it.err()) return corrupt(it.err()->message);
+  if (it.num_samples() == 0)
+    return corrupt("implausible sample count 0 at byte 0");
+  const size_t start = out.size();
+  out.reserve(start + it.num_samples());
+  while (it.next()) out.push_back(it.at());
+  if (!it.err()) return it.num_samples();
+  out.resize(start);
+  return corrupt(it.err()->message);
+}
+
+}  // namespace
+
 expected<size_t> decode_block_into(std::span<const uint8_t> block, std::vector<sample>& out) {
   if (block.empty()) return error{errc::corruption, "empty block: no header at byte 0"};
   const uint8_t header = block[0];
+  if (header == block_head_chunk) return decode_head_chunk(block.subspan(1), out);
   const auto codec = static_cast<value_codec>(header & block_codec_mask);
   const bool compressed = (header & block_zstd_flag) != 0;
   if ((header & block_reserved_mask) != 0 || codec > value_codec::gorilla ||

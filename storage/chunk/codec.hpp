@@ -31,6 +31,11 @@ inline constexpr uint8_t block_codec_mask = 0x07;
 inline constexpr uint8_t block_zstd_flag = 0x80;
 inline constexpr uint8_t block_reserved_mask = 0x78;
 
+/// Header of a block that is a head chunk (xor_chunk.hpp) as it was cut,
+/// kept verbatim: writing it costs no encoding when the head cuts a chunk;
+/// maintenance later re-encodes it with encode_block (needs_reencoding).
+inline constexpr uint8_t block_head_chunk = 0x04;
+
 /// The most samples a block holds (decoders refuse larger counts, which
 /// bounds what a corrupt block can make them allocate).
 inline constexpr size_t max_block_samples = size_t{1} << 20;
@@ -52,6 +57,15 @@ struct encode_options {
 /// exact bits.
 [[nodiscard]] std::vector<uint8_t> encode_block(std::span<const sample> samples,
                                                 const encode_options& options = {});
+
+/// A block holding `chunk` (a head chunk) unchanged, header first.
+[[nodiscard]] std::vector<uint8_t> wrap_head_chunk(std::span<const uint8_t> chunk);
+
+/// True for a block written by wrap_head_chunk: larger than what
+/// encode_block makes of the same samples.
+[[nodiscard]] inline bool needs_reencoding(std::span<const uint8_t> block) {
+  return !block.empty() && block[0] == block_head_chunk;
+}
 
 /// Decodes a block; `errc::corruption` if it is not one.
 [[nodiscard]] expected<std::vector<sample>> decode_block(std::span<const uint8_t> block);

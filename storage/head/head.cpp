@@ -124,7 +124,8 @@ labels head::labels_of(series_ref ref) const {
 
 void head::cut(series_ref ref, memseries& s) {
   auto bytes = s.open.bytes();
-  cut_.push_back({ref,
+  cut_order_.push_back(ref);
+  s.cut.push_back({ref,
                   s.open_min_t,
                   s.last.t,
                   static_cast<uint32_t>(s.open.num_samples()),
@@ -174,8 +175,8 @@ append_outcome head::append(series_ref ref, timestamp t, double v) {
 void head::read(series_ref ref, timestamp min_t, timestamp max_t, std::vector<sample>& out) const {
   const auto& s = series_[ref];
   const size_t start = out.size();
-  for (const auto& c : cut_)
-    if (c.ref == ref && c.max_t >= min_t && c.min_t <= max_t)
+  for (const auto& c : s.cut)
+    if (c.max_t >= min_t && c.min_t <= max_t)
       decode_into(c.bytes, min_t, max_t, out);
   if (s.open.num_samples() && s.last.t >= min_t && s.open_min_t <= max_t)
     decode_into(s.open.bytes(), min_t, max_t, out);
@@ -186,8 +187,16 @@ void head::read(series_ref ref, timestamp min_t, timestamp max_t, std::vector<sa
             [](const sample& a, const sample& b) { return a.t < b.t; });
 }
 
-std::vector<cut_chunk> head::take_cut_chunks() {
-  return std::exchange(cut_, {});
+std::vector<cut_chunk> head::take_cut_chunks(size_t max) {
+  std::vector<cut_chunk> taken;
+  taken.reserve(std::min(max, cut_order_.size()));
+  while (taken.size() < max && !cut_order_.empty()) {
+    auto& waiting = series_[cut_order_.front()].cut;
+    cut_order_.pop_front();
+    taken.push_back(std::move(waiting.front()));
+    waiting.erase(waiting.begin());
+  }
+  return taken;
 }
 
 void head::cut_series(series_ref ref, memseries& s) {
@@ -196,7 +205,8 @@ void head::cut_series(series_ref ref, memseries& s) {
   xor_appender ooo;
   for (const auto& smp : s.out_of_order) (void)ooo.append(smp.t, smp.v);
   auto bytes = ooo.bytes();
-  cut_.push_back({ref,
+  cut_order_.push_back(ref);
+  s.cut.push_back({ref,
                   s.out_of_order.front().t,
                   s.out_of_order.back().t,
                   static_cast<uint32_t>(s.out_of_order.size()),
@@ -225,8 +235,8 @@ std::optional<timestamp> head::oldest_in_memory() const {
     if (!s.live) continue;
     if (s.open.num_samples()) consider(s.open_min_t);
     if (!s.out_of_order.empty()) consider(s.out_of_order.front().t);
+    for (const auto& c : s.cut) consider(c.min_t);
   }
-  for (const auto& c : cut_) consider(c.min_t);
   return oldest;
 }
 
@@ -237,23 +247,22 @@ index::postings head::with_samples_in(timestamp min_t, timestamp max_t) const {
     const auto& s = series_[ref];
     if (!s.live) continue;
     if ((s.open.num_samples() && overlaps(s.open_min_t, s.last.t)) ||
-        (!s.out_of_order.empty() && overlaps(s.out_of_order.front().t, s.out_of_order.back().t)))
+        (!s.out_of_order.empty() && overlaps(s.out_of_order.front().t, s.out_of_order.back().t)) ||
+        std::any_of(s.cut.begin(), s.cut.end(),
+                    [&](const cut_chunk& c) { return overlaps(c.min_t, c.max_t); }))
       out.push_back(ref);
   }
-  for (const auto& c : cut_)
-    if (overlaps(c.min_t, c.max_t)) out.push_back(c.ref);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 size_t head::memory_bytes() const {
   size_t total =
       symbols_.string_bytes() + symbols_.size() * 48 + series_.capacity() * sizeof(memseries);
-  for (const auto& s : series_)
+  for (const auto& s : series_) {
     total += s.label_symbols.capacity() * sizeof(s.label_symbols[0]) + s.open.bytes().size() +
              s.out_of_order.capacity() * sizeof(sample);
-  for (const auto& c : cut_) total += c.bytes.capacity();
+    for (const auto& c : s.cut) total += c.bytes.capacity();
+  }
   total += by_hash_.memory_bytes();
   return total;
 }

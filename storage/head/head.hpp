@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -61,15 +62,6 @@ struct append_outcome {
   bool stored = false;                  ///< new data
   std::optional<reject_reason> reject;  ///< set when refused
   // Neither: an exact copy of a stored sample (a retry), ignored.
-};
-
-/// A chunk cut from a series, ready to persist.
-struct cut_chunk {
-  series_ref ref = 0;
-  timestamp min_t = 0;
-  timestamp max_t = 0;
-  uint32_t samples = 0;
-  std::vector<uint8_t> bytes;  ///< Gorilla (XOR) encoding
 };
 
 struct head_stats {
@@ -119,9 +111,12 @@ class head {
 
   /// Series with samples in memory within [min_t, max_t], sorted by ref.
   [[nodiscard]] index::postings with_samples_in(timestamp min_t, timestamp max_t) const;
-  /// Takes the chunks cut since the last call. The head no longer reads
-  /// them: the caller persists them before answering reads from storage.
-  [[nodiscard]] std::vector<cut_chunk> take_cut_chunks();
+  /// Takes up to `max` of the chunks cut and not yet taken, oldest first
+  /// (a series' chunks persist in order). The head no longer reads them:
+  /// the caller persists them before answering reads from storage.
+  [[nodiscard]] std::vector<cut_chunk> take_cut_chunks(size_t max = SIZE_MAX);
+  /// Chunks cut and not yet taken.
+  [[nodiscard]] size_t cut_waiting() const { return cut_order_.size(); }
   /// Cuts the open chunks of series whose newest sample is older than
   /// `before` (and their out-of-order samples) and takes all cut chunks.
   [[nodiscard]] std::vector<cut_chunk> cut_idle(timestamp before);
@@ -150,7 +145,7 @@ class head {
   std::vector<memseries> series_;  // by ref; refs are dense
   ref_table by_hash_;
   std::unordered_map<symbol, uint64_t> per_tenant_;
-  std::vector<cut_chunk> cut_;
+  std::deque<series_ref> cut_order_;  // the series of each chunk cut and not taken
   head_stats stats_;
   symbol no_tenant_;
 };

@@ -10,8 +10,20 @@
 #include "storage/base/sample.hpp"
 #include "storage/chunk/xor_chunk.hpp"
 #include "storage/head/symbols.hpp"
+#include "storage/index/postings.hpp"
 
 namespace vigil::head {
+
+using index::series_ref;
+
+/// A chunk cut from a series, ready to persist.
+struct cut_chunk {
+  series_ref ref = 0;
+  timestamp min_t = 0;
+  timestamp max_t = 0;
+  uint32_t samples = 0;
+  std::vector<uint8_t> bytes;  ///< Gorilla (XOR) encoding
+};
 
 struct memseries {
   std::vector<std::pair<symbol, symbol>> label_symbols;  // in label order
@@ -22,6 +34,7 @@ struct memseries {
   sample last;  // newest in-order sample; valid when open has samples
   bool has_samples = false;
   std::vector<sample> out_of_order;  // sorted by t, unique t
+  std::vector<cut_chunk> cut;        // cut, not yet taken; oldest first
   bool live = false;                 // false for unused refs
 };
 

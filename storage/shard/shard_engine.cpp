@@ -153,22 +153,19 @@ std::optional<error> shard_engine::persist(std::vector<head::cut_chunk> chunks) 
   if (chunks.empty()) return std::nullopt;
   std::vector<persist::series_record> series;
   std::vector<persist::chunk_record> blocks;
-  std::vector<sample> samples;
   blocks.reserve(chunks.size());
   for (auto& c : chunks) {
-    samples.clear();
-    xor_iterator it{c.bytes};
-    while (it.next()) samples.push_back(it.at());
-    if (it.err()) return *it.err();
-    series.push_back({c.ref, head_.labels_of(c.ref)});
-    blocks.push_back({c.ref, 0, c.min_t, c.max_t, c.samples, encode_block(samples)});
+    if (c.ref >= cataloged_.size()) cataloged_.resize(c.ref + 1);
+    if (!cataloged_[c.ref]) series.push_back({c.ref, head_.labels_of(c.ref)});
+    blocks.push_back({c.ref, 0, c.min_t, c.max_t, c.samples, wrap_head_chunk(c.bytes)});
   }
   if (auto err = catalog_->put_series(series)) return err;
+  for (const auto& s : series) cataloged_[s.id] = true;
   return catalog_->put_chunks(blocks);
 }
 
-std::optional<error> shard_engine::persist_cut() {
-  return persist(head_.take_cut_chunks());
+std::optional<error> shard_engine::persist_cut(size_t max_chunks) {
+  return persist(head_.take_cut_chunks(max_chunks));
 }
 
 std::optional<error> shard_engine::flush() {

@@ -10,9 +10,10 @@
 // (wait_durable / on_durable). Identical retries are ignored by the head,
 // so a client that resends an unacknowledged batch stores it exactly once.
 //
-// Persistence: chunks the head cuts are re-encoded with the block codec
-// (storage/chunk/codec.hpp) and written to the catalog as tier 0 in one
-// transaction. flush() cuts every open chunk, persists, then checkpoints
+// Persistence: chunks the head cuts are written to the catalog as tier 0
+// blocks as they are (storage/chunk/codec.hpp, wrap_head_chunk), so a burst
+// of cuts costs little more than the inserts; maintenance re-encodes them
+// compactly when it merges a series' blocks. flush() cuts every open chunk, persists, then checkpoints
 // the WAL (the live series only) and deletes the segments it covers.
 //
 // Open: the catalog is opened, the WAL replayed into the head (series
@@ -143,8 +144,9 @@ class shard_engine {
   /// Calls `fn(durable_position)` on the WAL's syncer thread as durability advances.
   void on_durable(std::function<void(uint64_t)> fn) { wal_->on_durable(std::move(fn)); }
 
-  /// Persists the chunks the head has cut so far.
-  [[nodiscard]] std::optional<error> persist_cut();
+  /// Persists up to `max_chunks` of the chunks the head has cut, oldest
+  /// first (memory().cut_waiting() tells how many wait).
+  [[nodiscard]] std::optional<error> persist_cut(size_t max_chunks = SIZE_MAX);
   /// Cuts every open chunk, persists everything and checkpoints the WAL.
   [[nodiscard]] std::optional<error> flush();
 
@@ -221,6 +223,7 @@ class shard_engine {
   uint32_t last_checkpoint_ = 0;  // segment the newest checkpoint covers
   std::vector<std::string> startup_issues_;
   uint64_t replay_dropped_ = 0;
+  std::vector<bool> cataloged_;  // by ref: series known to be in the catalog
   std::optional<timestamp> last_checkpoint_time_;  // by maintain()'s clock
   // Reused between writes to avoid allocating per batch.
   std::vector<wal::series_entry> new_series_;

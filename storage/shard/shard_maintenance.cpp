@@ -174,12 +174,12 @@ expected<uint64_t> shard_engine::compact(tier t, timestamp through) {
       }
       const timestamp end = rollup::window_end(first->min_t, span);
       auto last = std::find_if(first, blocks->end(), [&](const auto& b) { return b.min_t > end; });
-      if (last - first > 1) {
+      if (last - first > 1 || (t == raw_tier && needs_reencoding(first->data))) {
         auto block = merge_blocks({first, last});
         if (!block) return std::move(block).error_value();
         merged.push_back(std::move(*block));
         for (auto b = first; b != last; ++b) parts.push_back({id, t, b->min_t});
-        count += static_cast<uint64_t>(last - first);
+        if (last - first > 1) count += static_cast<uint64_t>(last - first);
       }
       first = last;
     }

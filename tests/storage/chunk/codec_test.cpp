@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "storage/chunk/xor_chunk.hpp"
 #include "tests/storage/chunk/chunk_test_data.hpp"
 
 using namespace vigil;
@@ -217,4 +218,38 @@ TEST_CASE("decode_block_into appends and leaves the buffer alone on error", "[co
   bad.pop_back();
   CHECK_FALSE(decode_block_into(bad, out));
   CHECK(out.size() == 6);
+}
+
+TEST_CASE("a head chunk kept verbatim is a block that decodes to its samples", "[codec]") {
+  std::mt19937_64 rng{14};
+  const auto samples = test::jittered_counter(rng, 120);
+  xor_appender chunk;
+  for (const auto& s : samples) REQUIRE(chunk.append(s.t, s.v));
+  const auto block = wrap_head_chunk(chunk.bytes());
+  CHECK(block[0] == block_head_chunk);
+  CHECK(needs_reencoding(block));
+  CHECK_FALSE(needs_reencoding(encode_block(samples)));
+  auto back = decode_block(block);
+  REQUIRE(back);
+  CHECK(*back == samples);
+  // Its samples cost more there than in the block encode_block chooses.
+  CHECK(encode_block(samples).size() < block.size());
+}
+
+TEST_CASE("a damaged head chunk block is an error saying where", "[codec]") {
+  xor_appender chunk;
+  for (int i = 0; i < 20; ++i) REQUIRE(chunk.append(i * 15000, i * 0.25));
+  const auto block = wrap_head_chunk(chunk.bytes());
+  for (size_t len = 1; len < block.size() - 1; ++len) {
+    INFO("length " << len);
+    auto r = decode_block(std::span{block}.first(len));
+    REQUIRE_FALSE(r);
+    CHECK(r.error_value().code == errc::corruption);
+    CHECK_THAT(r.error_value().message, Catch::StartsWith("head chunk block (offsets from byte 1)"));
+  }
+  CHECK(decode_block(std::vector<uint8_t>{block_head_chunk, 0, 0}).error_value().message ==
+        "head chunk block (offsets from byte 1): implausible sample count 0 at byte 0");
+  std::vector<sample> out{{1, 1}};
+  CHECK_FALSE(decode_block_into(std::span{block}.first(block.size() / 2), out));
+  CHECK(out.size() == 1);
 }

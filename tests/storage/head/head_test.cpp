@@ -113,6 +113,40 @@ TEST_CASE("chunks are cut by sample count and by time span", "[head]") {
   CHECK(it.at() == sample{9000 + 3600 * 1000, 1});
 }
 
+TEST_CASE("cut chunks are taken in slices, oldest first, and read until taken", "[head]") {
+  class head h {
+    {
+      .chunk_samples = 2, .chunk_span = 1h
+    }
+  };
+  auto a = *h.get_or_create(series("a"));
+  auto b = *h.get_or_create(series("b"));
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(stored(h.append(a, i * 1000, i)));
+    REQUIRE(stored(h.append(b, i * 1000, -i)));
+  }
+  // Cut in the order a, b, a, b; one sample of each is still open.
+  CHECK(h.cut_waiting() == 4);
+  auto first = h.take_cut_chunks(3);
+  REQUIRE(first.size() == 3);
+  CHECK(first[0].ref == a);
+  CHECK(first[0].min_t == 0);
+  CHECK(first[1].ref == b);
+  CHECK(first[2].ref == a);
+  CHECK(first[2].min_t == 2000);
+  CHECK(h.cut_waiting() == 1);
+  // b's second chunk waits and is still read; a's taken ones are not.
+  CHECK(read_all(h, b) == std::vector<sample>{{2000, -2}, {3000, -3}, {4000, -4}});
+  CHECK(read_all(h, a) == std::vector<sample>{{4000, 4}});
+  CHECK(h.with_samples_in(2000, 3000) == index::postings{b});
+  CHECK(h.oldest_in_memory() == 2000);
+  auto rest = h.take_cut_chunks();
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].ref == b);
+  CHECK(rest[0].min_t == 2000);
+  CHECK(h.cut_waiting() == 0);
+}
+
 TEST_CASE("series limits refuse new series with an error naming the limit", "[head]") {
   class head h {
     {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "storage/chunk/codec.hpp"
 #include "storage/rollup/rollup.hpp"
 #include "storage/shard/shard_engine.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -282,4 +283,29 @@ TEST_CASE("maintenance merges final raw blocks per window, keeping every sample 
   REQUIRE(report);
   CHECK(report->blocks_merged == 0);
   CHECK(select_one(*f.engine, "c").samples == f.raw);
+}
+
+TEST_CASE("maintenance re-encodes a window's lone block kept as its head chunk",
+          "[shard][compaction]") {
+  test::temp_dir dir;
+  shard_options opts;
+  opts.dir = dir / "shard";
+  opts.wal.sync = wal::sync_mode::never;
+  auto opened = shard_engine::open(posix_file_system(), opts);
+  REQUIRE(opened);
+  auto& engine = *opened;
+  std::vector<sample> samples;
+  for (int i = 0; i < 100; ++i) samples.push_back({start + 3600'000 + i * 15000, i * 2.0});
+  REQUIRE(engine->write(std::vector<series_write>{{series("lone"), samples}}));
+  REQUIRE_FALSE(engine->flush());
+  const auto ref = *engine->memory().find(series("lone"));
+  auto blocks = [&] { return *engine->persisted().chunks(ref, raw_tier, INT64_MIN, INT64_MAX); };
+  REQUIRE(blocks().size() == 1);
+  const auto verbatim = blocks()[0].data;
+  CHECK(needs_reencoding(verbatim));
+  REQUIRE(engine->maintain(start + day));
+  REQUIRE(blocks().size() == 1);
+  CHECK_FALSE(needs_reencoding(blocks()[0].data));
+  CHECK(blocks()[0].data.size() < verbatim.size());
+  CHECK(select_one(*engine, "lone").samples == samples);
 }
