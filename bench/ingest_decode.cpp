@@ -34,7 +34,7 @@ std::vector<series_write> remote_write_series() {
                             {"job", "node"},
                             {"cpu", std::to_string(i / 6 % 8)},
                             {"mode", modes[i % 6]}});
-    std::vector<sample> samples;
+    series_write::sample_list samples;
     for (int j = 0; j < 10; ++j) samples.push_back({start + j * 15'000, 1234.5 + i + j * 0.25});
     out.push_back({std::move(ls).value(), std::move(samples)});
   }

@@ -87,7 +87,7 @@ class rounds {
 
  private:
   std::vector<batch> groups_;
-  std::vector<std::vector<sample>> samples_;  // by series, in group order
+  std::vector<series_write::sample_list> samples_;  // by series, in group order
   std::size_t rounds_ = 0;
 };
 

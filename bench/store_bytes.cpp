@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   const bool read = bench::for_each_series(dataset, [&](const labels& ls, std::vector<sample>& s) {
     if (failure) return;
     auto& engine = *engines[ls.hash() % shards];
-    auto r = engine.write(std::vector<series_write>{{ls, s}});
+    auto r = engine.write(std::vector<series_write>{{ls, {s.begin(), s.end()}}});
     if (!r) {
       failure = r.error_value();
       return;

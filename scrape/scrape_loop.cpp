@@ -29,7 +29,8 @@ std::string clipped(std::string_view s) {
 }  // namespace
 
 struct scrape_loop::entry {
-  labels ls;  // final labels; empty when dropped
+  std::string_view text;  // the cache's key: the series as written
+  labels ls;              // final labels; empty when dropped
   uint64_t hash = 0;
   uint32_t ref = series_write::no_ref;
   uint64_t last_seen = 0;     // the scrape (iteration) it was last in
@@ -43,6 +44,11 @@ struct scrape_loop::state {
   std::array<entry, report_names.size()> reports;
   uint64_t iteration = 0;             // scrapes so far, failed ones included
   std::vector<entry*> batch_entries;  // the last batch's entries, by index
+  // The series of the last scrape in the order of its body, and of this
+  // one so far. Targets write their series in the same order every time,
+  // so the n-th series is usually the previous scrape's n-th: comparing
+  // the text with it skips hashing and probing the cache.
+  std::vector<entry*> order, next_order;
   // What the scrape in progress changed, undone if it fails further on
   // (kept between scrapes for its memory).
   struct touched {
@@ -138,6 +144,14 @@ struct scrape_loop::state {
     return std::nullopt;
   }
 
+  // The cache entry of the series `text`, the `n`-th of this scrape's
+  // body; nullptr for a series not seen before.
+  entry* find(std::string_view text, size_t n) {
+    if (n < order.size() && order[n]->text == text) return order[n];
+    auto it = cache.find(text);
+    return it == cache.end() ? nullptr : &it->second;
+  }
+
   // A cache entry for a series seen for the first time.
   expected<entry> make_entry(const wire::exposition_parser& parser) {
     buffer.reset(parser.series().size());
@@ -217,7 +231,11 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
   st.batch_entries.clear();
   st.undo.clear();
   const uint64_t iter = ++st.iteration;
+  st.next_order.clear();
   auto fail = [&](error why) {
+    // The next scrape finds its series by hash: this one's order may
+    // name entries the failure leaves to be forgotten.
+    st.order.clear();
     for (auto& u : st.undo) {
       u.e->last_seen = u.last_seen;
       u.e->last_tracked = u.last_tracked;
@@ -240,15 +258,17 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
       continue;
     }
     if (*kind != series) continue;
-    ++report.samples_scraped;
-    auto it = st.cache.find(parser.series());
-    if (it == st.cache.end()) {
+    entry* found = st.find(parser.series(), report.samples_scraped++);
+    if (!found) {
       auto made = st.make_entry(parser);
       if (!made) return fail(std::move(made).error_value());
-      it = st.cache.emplace(std::string{parser.series()}, std::move(*made)).first;
-      if (!it->second.dropped) ++report.series_added;
+      auto it = st.cache.emplace(std::string{parser.series()}, std::move(*made)).first;
+      found = &it->second;
+      found->text = it->first;
+      if (!found->dropped) ++report.series_added;
     }
-    entry& e = it->second;
+    entry& e = *found;
+    st.next_order.push_back(&e);
     // A series written twice in one body: the first sample counts, as the
     // second would be a duplicate for the same timestamp.
     if (e.last_seen == iter) continue;
@@ -264,6 +284,7 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
   }
   report.metadata_changed |= st.forget_other_families();
   st.finish(batch, t, elapsed, report);
+  std::swap(st.order, st.next_order);
   return batch;
 }
 
@@ -273,6 +294,7 @@ std::vector<series_write> scrape_loop::failed(error why, timestamp t, duration e
   report = {};
   report.failure = std::move(why);
   st.batch_entries.clear();
+  st.order.clear();
   ++st.iteration;
   std::vector<series_write> batch;
   st.finish(batch, t, elapsed, report);

@@ -79,7 +79,7 @@ expected<labels> check_labels(std::vector<label> pairs) {
   return ls;
 }
 
-expected<std::vector<sample>> read_samples(const msgpack::object& times,
+expected<series_write::sample_list> read_samples(const msgpack::object& times,
                                            const msgpack::object& values) {
   auto ts = list(times);
   if (!ts) return in("timestamps", ts.error_value());
@@ -88,7 +88,7 @@ expected<std::vector<sample>> read_samples(const msgpack::object& times,
   if (ts->size() != vs->size())
     return error{errc::parse_error, "timestamps has " + std::to_string(ts->size()) +
                                         " entries, values " + std::to_string(vs->size())};
-  std::vector<sample> samples(ts->size());
+  series_write::sample_list samples(ts->size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
     auto t = signed_int((*ts)[i]);
     if (!t) return in("timestamps: entry " + std::to_string(i), t.error_value());

@@ -47,8 +47,8 @@ expected<labels> decode_labels(const prompb::TimeSeries& ts) {
 
 // The samples of `ts` in strictly increasing time order; a sample not after
 // its predecessor is dropped and described in `problem`.
-std::vector<sample> decode_samples(const prompb::TimeSeries& ts, std::string& problem) {
-  std::vector<sample> out;
+series_write::sample_list decode_samples(const prompb::TimeSeries& ts, std::string& problem) {
+  series_write::sample_list out;
   out.reserve(std::size_t(ts.samples_size()));
   int dropped = 0;
   for (int i = 0; i < ts.samples_size(); ++i) {

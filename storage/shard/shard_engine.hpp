@@ -22,6 +22,12 @@
 // Not thread-safe: one shard actor owns an engine; the WAL's durability
 // callback runs on its syncer thread.
 
+// GCC 12 takes growing out of the inline buffer for an overread (a false
+// positive, reported where the code is inlined).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#include <boost/container/small_vector.hpp>
+#pragma GCC diagnostic pop
 #include <memory>
 #include <span>
 #include <string>
@@ -90,8 +96,12 @@ enum tier : uint8_t { raw_tier = 0, minute_tier = 1, hour_tier = 2 };
 /// caches). A ref the shard does not hold under that hash is refused as
 /// `unknown_series`; the writer resends with labels.
 struct series_write {
-  labels ls;                    ///< empty when `ref` is set
-  std::vector<sample> samples;  ///< in time order
+  /// Most writes (every scraped series) carry one sample: kept inline, it
+  /// costs no allocation.
+  using sample_list = boost::container::small_vector<sample, 1>;
+
+  labels ls;            ///< empty when `ref` is set
+  sample_list samples;  ///< in time order
   uint32_t ref = no_ref;
   uint64_t label_hash = 0;  ///< with `ref`
 

@@ -96,6 +96,25 @@ TEST_CASE("a steady scrape writes every series by ref", "[scrape_loop]") {
   CHECK(f.report.series_added == 0);
 }
 
+TEST_CASE("series that change places between scrapes keep their own data", "[scrape_loop]") {
+  fixture f;
+  f.scrape("a 1\nb 2\nc 3\n", 1000);
+  // Reordered, one replaced in the middle, one new at the end.
+  f.scrape("c 4\nd 5\na 6\nb 7\n", 2000);
+  CHECK(f.report.series_added == 1);
+  f.scrape("a 8\nb 9\n", 3000);  // after a failure the order hint starts over
+  f.write(f.loop.failed(error{errc::unavailable, "connection refused"}, 4000, 1ms, f.report));
+  f.scrape("b 10\na 11\n", 5000);
+  CHECK(f.report.series_added == 0);
+  auto s = f.stored();
+  CHECK(s[R"(a{instance="h:9100", job="node"})"] ==
+        std::vector<sample>{{1000, 1}, {2000, 6}, {3000, 8}, {4000, stale_marker()}, {5000, 11}});
+  CHECK(s[R"(b{instance="h:9100", job="node"})"].back() == sample{5000, 10});
+  CHECK(s[R"(c{instance="h:9100", job="node"})"] ==
+        std::vector<sample>{{1000, 3}, {2000, 4}, {3000, stale_marker()}});
+  CHECK(s[R"(d{instance="h:9100", job="node"})"].front() == sample{2000, 5});
+}
+
 TEST_CASE("a series gone from the next scrape gets a stale marker at that scrape's time",
           "[scrape_loop]") {
   fixture f;

@@ -1,4 +1,5 @@
 #include "runtime/wire/line_protocol.hpp"
+#include "tests/support/sample_lists.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -5,6 +5,7 @@
 
 #include "runtime/wire/push_encoder.hpp"
 #include "tests/wire/push_bytes.hpp"
+#include "tests/support/sample_lists.hpp"
 
 using namespace vigil;
 using namespace vigil::wire::push;

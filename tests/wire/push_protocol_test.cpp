@@ -29,7 +29,7 @@ std::string encoded(const Message& m) {
   return out;
 }
 
-series_write series(std::vector<label> pairs, std::vector<sample> samples) {
+series_write series(std::vector<label> pairs, series_write::sample_list samples) {
   return {*labels::from(std::move(pairs)), std::move(samples)};
 }
 

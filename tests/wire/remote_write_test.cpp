@@ -1,4 +1,5 @@
 #include "runtime/wire/remote_write.hpp"
+#include "tests/support/sample_lists.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -49,7 +50,7 @@ std::string label_message(std::string_view name, std::string_view value) {
   return bytes_field(1, name) + bytes_field(2, value);
 }
 
-series_write series(std::vector<label> pairs, std::vector<sample> samples) {
+series_write series(std::vector<label> pairs, series_write::sample_list samples) {
   return {labels::from_sorted(std::move(pairs)), std::move(samples)};
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/sample_lists.hpp"
 
 using namespace vigil;
 using namespace std::chrono_literals;
@@ -31,8 +32,8 @@ std::vector<series_data> select_all(shard_engine& e, timestamp min_t = INT64_MIN
   return std::move(*r);
 }
 
-std::vector<sample> ramp(timestamp from, int n) {
-  std::vector<sample> out;
+series_write::sample_list ramp(timestamp from, int n) {
+  series_write::sample_list out;
   for (int i = 0; i < n; ++i) out.push_back({from + i * 15000, static_cast<double>(i) * 1.5});
   return out;
 }

@@ -43,7 +43,7 @@ struct fixture {
     REQUIRE(e);
     engine = std::move(*e);
     for (const char* name : {"c", "debug_c"}) {
-      auto r = engine->write(std::vector<series_write>{{series(name), raw}});
+      auto r = engine->write(std::vector<series_write>{{series(name), {raw.begin(), raw.end()}}});
       REQUIRE(r);
       REQUIRE(r->accepted == raw.size());
     }
@@ -296,7 +296,7 @@ TEST_CASE("maintenance re-encodes a window's lone block kept as its head chunk",
   auto& engine = *opened;
   std::vector<sample> samples;
   for (int i = 0; i < 100; ++i) samples.push_back({start + 3600'000 + i * 15000, i * 2.0});
-  REQUIRE(engine->write(std::vector<series_write>{{series("lone"), samples}}));
+  REQUIRE(engine->write(std::vector<series_write>{{series("lone"), {samples.begin(), samples.end()}}}));
   REQUIRE_FALSE(engine->flush());
   const auto ref = *engine->memory().find(series("lone"));
   auto blocks = [&] { return *engine->persisted().chunks(ref, raw_tier, INT64_MIN, INT64_MAX); };
