@@ -103,6 +103,10 @@ struct query_config {
   uint64_t max_samples = 50'000'000;  ///< samples one query may read; 0: none
   uint64_t max_series = 0;            ///< series one query may read; 0: none
   duration lookback_delta = 5min;
+  /// Prometheus's PromQL feature flags (--enable-feature), off by default
+  /// as there: promql-experimental-functions, promql-duration-expr.
+  bool experimental_functions = false;
+  bool duration_expressions = false;
 };
 
 struct config {

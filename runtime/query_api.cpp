@@ -55,6 +55,14 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
+// What the node's queries may use, as Prometheus's --enable-feature sets it.
+promql::parse_options parse_options(const config::query_config& cfg) {
+  promql::parse_options o;
+  o.experimental_functions = cfg.experimental_functions;
+  o.duration_expressions = cfg.duration_expressions;
+  return o;
+}
+
 // Reads the node's shards with blocking requests from a query thread; no
 // request outlives the query's deadline.
 class shard_actors_queryable final : public promql::queryable {
@@ -138,6 +146,26 @@ json value_json(const promql::value& v, timestamp t) {
   return {{"resultType", "vector"}, {"result", std::move(result)}};
 }
 
+// Prometheus's success envelope for a query: "warnings" and "infos" when
+// there are any, at most ten of each and then a line saying how many more.
+http::response query_success(json data, const promql::annotations& notes) {
+  json body{{"status", "success"}, {"data", std::move(data)}};
+  auto add = [&body](const char* key, const std::set<std::string>& texts, const char* kind) {
+    if (texts.empty()) return;
+    constexpr size_t shown = 10;
+    json list = json::array();
+    for (const auto& t : texts)
+      if (list.size() < shown) list.push_back(t);
+    if (texts.size() > shown)
+      list.push_back(std::to_string(texts.size() - shown) + " more " + kind +
+                     " annotations omitted");
+    body[key] = std::move(list);
+  };
+  add("warnings", notes.warnings, "warning");
+  add("infos", notes.infos, "info");
+  return http::response::json(200, body.dump());
+}
+
 struct query_params {
   std::string query;
   std::optional<timestamp> time, start, end;
@@ -182,7 +210,7 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
   if (range && *params->end < *params->start)
     return res.send(
         http::response::error(400, "bad_data", "end timestamp must not be before start time"));
-  auto parsed = promql::parse_expr(params->query);
+  auto parsed = promql::parse_expr(params->query, parse_options(limits));
   if (!parsed.ok()) return res.send(invalid_param("query", parsed.errors.front().to_string()));
   auto set = shards(directory);
   if (!set.down.empty())
@@ -203,15 +231,16 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
+    promql::annotations notes;
     if (range) {
-      auto m = engine.eval_range(q, *expr, *p.start, *p.end, *p.step, bounds);
+      auto m = engine.eval_range(q, *expr, *p.start, *p.end, *p.step, bounds, &notes);
       if (!m) return shared->send(query_error(m.error_value()));
-      return shared->send(success(matrix_json(*m)));
+      return shared->send(query_success(matrix_json(*m), notes));
     }
     const timestamp t = p.time.value_or(now);
-    auto v = engine.eval_instant(q, *expr, t, bounds);
+    auto v = engine.eval_instant(q, *expr, t, bounds, &notes);
     if (!v) return shared->send(query_error(v.error_value()));
-    shared->send(success(value_json(*v, t)));
+    shared->send(query_success(value_json(*v, t), notes));
   };
   if (!runner.submit(std::move(job)))
     shared->send(http::response::error(503, "unavailable", "too many queries queued; retry"));
@@ -219,13 +248,13 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
 
 // /api/v1/format_query and /api/v1/parse_query: `show` of the parsed query.
 template <class Show>
-http::handler on_parsed_query(Show show) {
-  return [show](http::request&& req, http::responder res) {
+http::handler on_parsed_query(const config::query_config& cfg, Show show) {
+  return [show, options = parse_options(cfg)](http::request&& req, http::responder res) {
     std::optional<std::string> query;
     for (auto& [name, value] : api_params(req))
       if (name == "query") query = value;
     if (!query) return res.send(invalid_param("query", "missing"));
-    auto parsed = promql::parse_expr(*query);
+    auto parsed = promql::parse_expr(*query, options);
     if (!parsed.ok()) return res.send(invalid_param("query", parsed.errors.front().to_string()));
     res.send(success(show(**parsed.value)));
   };
@@ -239,12 +268,12 @@ void add_query_routes(http::router& router, caf::actor_system& sys,
                       const config::query_config& limits) {
   for (const char* method : {"GET", "POST"}) {
     router.add(method, "/api/v1/format_query", "/api/v1/format_query",
-               require_role(auth, config::role::read, on_parsed_query([](const promql::expr& e) {
+               require_role(auth, config::role::read, on_parsed_query(limits, [](const promql::expr& e) {
                               return nlohmann::json(promql::to_string(e));
                             })));
     router.add(method, "/api/v1/parse_query", "/api/v1/parse_query",
                require_role(auth, config::role::read,
-                            on_parsed_query([](const promql::expr& e) { return to_json(e); })));
+                            on_parsed_query(limits, [](const promql::expr& e) { return to_json(e); })));
     for (bool range : {false, true}) {
       const char* path = range ? "/api/v1/query_range" : "/api/v1/query";
       router.add(method, path, path,

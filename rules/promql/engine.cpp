@@ -20,6 +20,14 @@ labels without_metadata(const labels& ls) {
   return without_labels(ls, metadata, true);
 }
 
+// Runs the once-per-query checks and hands out the annotations.
+std::optional<error> finish(evaluator& ev, annotations* notes) {
+  auto found = ev.finish();
+  if (!found) return std::move(found).error_value();
+  if (notes) *notes = std::move(*found);
+  return std::nullopt;
+}
+
 // Removes the name (and metadata) where flagged and stamps every element
 // with the evaluation time; fails if two elements end up equal.
 expected<vector_value> cleanup(vector_value v, timestamp t) {
@@ -37,11 +45,12 @@ expected<vector_value> cleanup(vector_value v, timestamp t) {
 }  // namespace
 
 expected<value> engine::eval_instant(queryable& q, const expr& e, timestamp t,
-                                     const query_limits& limits) const {
+                                     const query_limits& limits, annotations* notes) const {
   evaluator ev{q, options_, limits, t, t, duration{0}};
   if (auto err = ev.prefetch(e, t, t)) return *err;
   auto v = ev.eval(e, t);
   if (!v) return v;
+  if (auto err = finish(ev, notes)) return *err;
   if (auto* vec = std::get_if<vector_value>(&*v)) {
     auto cleaned = cleanup(std::move(*vec), t);
     if (!cleaned) return std::move(cleaned).error_value();
@@ -56,7 +65,8 @@ expected<value> engine::eval_instant(queryable& q, const expr& e, timestamp t,
 
 expected<matrix_value> engine::eval_range(queryable& q, const expr& e, timestamp start,
                                           timestamp end, duration step,
-                                          const query_limits& limits) const {
+                                          const query_limits& limits,
+                                          annotations* notes) const {
   auto type = e.type();
   if (type != value_type::scalar && type != value_type::vector)
     return eval_error("invalid expression type \"" + std::string{documented_name(type)} +
@@ -80,6 +90,7 @@ expected<matrix_value> engine::eval_range(queryable& q, const expr& e, timestamp
       out[it->second].points.push_back(sample{t, el.v});
     }
   }
+  if (auto err = finish(ev, notes)) return *err;
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <functional>
 
+#include "rules/promql/annotations.hpp"
 #include "rules/promql/ast.hpp"
 #include "rules/promql/queryable.hpp"
 #include "rules/promql/value.hpp"
@@ -48,15 +49,18 @@ class engine {
   explicit engine(engine_options options = {}) : options_(options) {}
 
   /// The value of `e` at `t`: a scalar, string, vector or (for a range
-  /// selector or subquery) matrix. Errors carry Prometheus's messages.
+  /// selector or subquery) matrix. Errors carry Prometheus's messages; a
+  /// result's warnings and infos go to `notes` when given.
   [[nodiscard]] expected<value> eval_instant(queryable& q, const expr& e, timestamp t,
-                                             const query_limits& limits = {}) const;
+                                             const query_limits& limits = {},
+                                             annotations* notes = nullptr) const;
 
   /// The value of `e` at start, start+step, ... up to end as a matrix; `e`
   /// must be a scalar or an instant vector.
   [[nodiscard]] expected<matrix_value> eval_range(queryable& q, const expr& e, timestamp start,
                                                   timestamp end, duration step,
-                                                  const query_limits& limits = {}) const;
+                                                  const query_limits& limits = {},
+                                                  annotations* notes = nullptr) const;
 
  private:
   engine_options options_;

@@ -142,6 +142,7 @@ void evaluator::plan(const expr& e, timestamp min_t, timestamp max_t) {
     plan(*sq.inner, w.min_t, w.max_t);
     return;
   }
+  if (e.is<call>() && e.as<call>().func->name == "info") return plan_info(e, min_t, max_t);
   for (const expr* child : children(e)) plan(*child, min_t, max_t);
 }
 
@@ -156,7 +157,9 @@ std::optional<error> evaluator::prefetch(const expr& e, timestamp min_t, timesta
   uint64_t series = 0, samples = 0;
   for (const auto& [node, w] : windows_) {
     if (auto err = check_time()) return err;
-    auto got = queryable_.select(node->as<vector_selector>().matchers, w.min_t, w.max_t);
+    auto got = queryable_.select(
+        node->is<call>() ? info_matchers(node->as<call>()) : node->as<vector_selector>().matchers,
+        w.min_t, w.max_t);
     if (!got) return got.error_value();
     series += got->size();
     for (const auto& s : *got) samples += s.samples.size();
@@ -173,18 +176,20 @@ std::optional<error> evaluator::prefetch(const expr& e, timestamp min_t, timesta
   return std::nullopt;
 }
 
+const sample* newest_sample(const std::vector<sample>& samples, timestamp ref, duration lookback) {
+  auto it = std::upper_bound(samples.begin(), samples.end(), ref,
+                             [](timestamp x, const sample& smp) { return x < smp.t; });
+  if (it == samples.begin()) return nullptr;
+  --it;
+  return it->t <= ref - ms(lookback) || is_stale_marker(it->v) ? nullptr : &*it;
+}
+
 vector_value evaluator::select_instant(const vector_selector& vs, const expr* node, timestamp t) {
   timestamp ref = at_time(vs.at, t) - offset_ms(vs);
-  timestamp oldest = ref - ms(options_.lookback_delta);
   vector_value out;
-  for (const auto& s : data_[node]) {
-    auto it = std::upper_bound(s.samples.begin(), s.samples.end(), ref,
-                               [](timestamp x, const sample& smp) { return x < smp.t; });
-    if (it == s.samples.begin()) continue;
-    --it;
-    if (it->t <= oldest || is_stale_marker(it->v)) continue;
-    out.push_back(element{s.ls, it->v, it->t, false});
-  }
+  for (const auto& s : data_[node])
+    if (const sample* smp = newest_sample(s.samples, ref, options_.lookback_delta))
+      out.push_back(element{s.ls, smp->v, smp->t, false});
   return out;
 }
 
@@ -275,6 +280,7 @@ expected<value> evaluator::eval(const expr& e, timestamp t) {
   }
   if (e.is<binary>()) return eval_binary(e.as<binary>(), t);
   if (e.is<aggregate>()) return eval_aggregate(e.as<aggregate>(), t);
+  if (e.is<call>() && e.as<call>().func->name == "info") return eval_info(e, t);
   if (e.is<call>()) return eval_call(e.as<call>(), t);
   return eval_error("unsupported expression");
 }

@@ -224,7 +224,8 @@ expected<value> evaluator::eval_call(const call& c, timestamp t) {
     }
     return value{std::move(*vec)};
   };
-  if (mat && is_range_function(name)) return value{range_function(name, *mat, scalars, t)};
+  if (mat && is_range_function(name))
+    return value{range_function(name, *mat, scalars, t, notes_)};
   if (name == "absent_over_time")
     return value{mat->series.empty() ? vector_value{element{absent_labels(*c.args[0]), 1, t, false}}
                                      : vector_value{}};
@@ -262,9 +263,10 @@ expected<value> evaluator::eval_call(const call& c, timestamp t) {
     if (!r) return std::move(r).error_value();
     return value{std::move(*r)};
   }
-  if (name == "histogram_quantile") return value{histogram_quantile(scalars.at(0), *vec, t)};
+  if (name == "histogram_quantile")
+    return value{histogram_quantile(scalars.at(0), *vec, t, notes_)};
   if (name == "histogram_fraction")
-    return value{histogram_fraction(scalars.at(0), scalars.at(1), *vec, t)};
+    return value{histogram_fraction(scalars.at(0), scalars.at(1), *vec, t, notes_)};
   if (name == "label_join") return value{label_join(std::move(*vec), strings)};
   if (name == "sort_by_label" || name == "sort_by_label_desc") {
     sort_by_label(*vec, strings, name == "sort_by_label_desc");

@@ -16,19 +16,29 @@ namespace vigil::promql {
 
 /// Applies the range function `name` to every series of `m` at `t`;
 /// `args` are its scalar arguments in order (quantile's φ, predict_linear's
-/// horizon).
+/// horizon). Notes a φ outside [0, 1] and rate() or increase() over a
+/// name that is not a counter's.
 [[nodiscard]] vector_value range_function(std::string_view name, const windowed_matrix& m,
-                                          const std::vector<double>& args, timestamp t);
+                                          const std::vector<double>& args, timestamp t,
+                                          annotations& notes);
 
 /// The φ-quantile of `values` (sorted in place, NaN first), as quantile()
 /// and quantile_over_time() compute it; defined in eval_aggregate.cpp.
 [[nodiscard]] double quantile_of(double phi, std::vector<double>& values);
 
-/// histogram_quantile(q, buckets) over classic `le` buckets.
-[[nodiscard]] vector_value histogram_quantile(double q, const vector_value& buckets, timestamp t);
+/// histogram_quantile(q, buckets) over classic `le` buckets. Notes a q
+/// outside [0, 1], buckets without a number in `le` (left out) and counts
+/// that had to be made monotonic.
+[[nodiscard]] vector_value histogram_quantile(double q, const vector_value& buckets, timestamp t,
+                                              annotations& notes);
 
-/// histogram_fraction(lower, upper, buckets) over classic `le` buckets.
+/// histogram_fraction(lower, upper, buckets) over classic `le` buckets;
+/// notes buckets without a number in `le`.
 [[nodiscard]] vector_value histogram_fraction(double lower, double upper,
-                                              const vector_value& buckets, timestamp t);
+                                              const vector_value& buckets, timestamp t,
+                                              annotations& notes);
+
+/// The warning about a quantile outside [0, 1] (or NaN), without its prefix.
+[[nodiscard]] std::string invalid_quantile(double q);
 
 }  // namespace vigil::promql

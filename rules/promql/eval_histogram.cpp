@@ -2,7 +2,8 @@
 // their labels without `le`, buckets sorted and merged by upper bound,
 // counts forced monotonic (tiny float noise ignored), and the quantile
 // interpolated linearly inside the bucket holding its rank, exactly as
-// Prometheus's BucketQuantile.
+// Prometheus's BucketQuantile. Buckets without a number in `le` and forced
+// monotonicity are noted as Prometheus notes them.
 
 #include <algorithm>
 #include <cmath>
@@ -46,36 +47,41 @@ std::vector<bucket> coalesced(std::vector<bucket> buckets) {
   return merged;
 }
 
-double bucket_quantile(double q, const std::vector<bucket>& buckets) {
-  if (std::isnan(q)) return nan;
-  if (q < 0) return -INFINITY;
-  if (q > 1) return INFINITY;
+// The quantile and whether a count had to be raised to keep the counts
+// monotonic (not for noise, nor when there is no quantile to compute).
+std::pair<double, bool> bucket_quantile(double q, const std::vector<bucket>& buckets) {
+  if (std::isnan(q)) return {nan, false};
+  if (q < 0) return {-INFINITY, false};
+  if (q > 1) return {INFINITY, false};
   std::vector<bucket> merged = coalesced(buckets);
-  if (merged.empty()) return nan;
+  if (merged.empty()) return {nan, false};
+  bool forced = false;
   for (size_t i = 1, prev = 0; i < merged.size(); ++i) {
     double p = merged[prev].count;
     if (merged[i].count == p) continue;
-    if (nearly_equal(p, merged[i].count, 1e-12) || merged[i].count < p) {
+    bool noise = nearly_equal(p, merged[i].count, 1e-12);
+    if (noise || merged[i].count < p) {
+      forced = forced || !noise;
       merged[i].count = p;
       continue;
     }
     prev = i;
   }
-  if (merged.size() < 2) return nan;
+  if (merged.size() < 2) return {nan, false};
   double observations = merged.back().count;
-  if (observations == 0) return nan;
+  if (observations == 0) return {nan, false};
   double rank = q * observations;
   size_t b = 0;
   while (b < merged.size() - 1 && merged[b].count < rank) ++b;
-  if (b == merged.size() - 1) return merged[b - 1].upper;
-  if (b == 0 && merged[0].upper <= 0) return merged[0].upper;
+  if (b == merged.size() - 1) return {merged[b - 1].upper, forced};
+  if (b == 0 && merged[0].upper <= 0) return {merged[0].upper, forced};
   double start = 0, count = merged[b].count;
   if (b > 0) {
     start = merged[b - 1].upper;
     count -= merged[b - 1].count;
     rank -= merged[b - 1].count;
   }
-  return start + (merged[b].upper - start) * (rank / count);
+  return {start + (merged[b].upper - start) * (rank / count), forced};
 }
 
 // The fraction of observations between lower and upper, interpolating
@@ -110,33 +116,50 @@ double bucket_fraction(double lower, double upper, const std::vector<bucket>& bu
   return (upper_rank - lower_rank) / count;
 }
 
-// Groups classic buckets by series (labels without `le`) and folds each.
+// Groups classic buckets by series (labels without `le`) and folds each;
+// `fold` returns the value and whether it forced monotonicity.
 template <class Fold>
-vector_value per_histogram(const vector_value& in, timestamp t, Fold fold) {
+vector_value per_histogram(const vector_value& in, timestamp t, annotations& notes, Fold fold) {
   std::map<labels, std::vector<bucket>> groups;
   std::vector<labels> order;
   for (const auto& el : in) {
     auto le = parse_number(el.metric.get("le"));
-    if (!le) continue;
+    if (!le) {
+      notes.warn("bucket label \"le\" is missing or has a malformed value of " +
+                 quote(el.metric.get("le")) + for_metric_name(el.metric.metric_name()));
+      continue;
+    }
     labels key = without_labels(el.metric, {"le"}, false);
     auto [it, fresh] = groups.try_emplace(key);
     if (fresh) order.push_back(key);
     it->second.push_back(bucket{*le, el.v});
   }
   vector_value out;
-  for (const auto& key : order) out.push_back(element{key, fold(groups[key]), t, true});
+  for (const auto& key : order) {
+    auto [v, forced] = fold(groups[key]);
+    if (forced)
+      notes.info(
+          "input to histogram_quantile needed to be fixed for monotonicity (see "
+          "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)" +
+          for_metric_name(key.metric_name()));
+    out.push_back(element{key, v, t, true});
+  }
   return out;
 }
 
 }  // namespace
 
-vector_value histogram_quantile(double q, const vector_value& in, timestamp t) {
-  return per_histogram(in, t, [q](const std::vector<bucket>& b) { return bucket_quantile(q, b); });
+vector_value histogram_quantile(double q, const vector_value& in, timestamp t, annotations& notes) {
+  if (!(q >= 0 && q <= 1)) notes.warn(invalid_quantile(q));
+  return per_histogram(in, t, notes,
+                       [q](const std::vector<bucket>& b) { return bucket_quantile(q, b); });
 }
 
-vector_value histogram_fraction(double lower, double upper, const vector_value& in, timestamp t) {
-  return per_histogram(
-      in, t, [&](const std::vector<bucket>& b) { return bucket_fraction(lower, upper, b); });
+vector_value histogram_fraction(double lower, double upper, const vector_value& in, timestamp t,
+                                annotations& notes) {
+  return per_histogram(in, t, notes, [&](const std::vector<bucket>& b) {
+    return std::pair{bucket_fraction(lower, upper, b), false};
+  });
 }
 
 }  // namespace vigil::promql

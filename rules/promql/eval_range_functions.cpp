@@ -9,6 +9,7 @@
 
 #include "rules/promql/eval_functions.hpp"
 #include "rules/promql/kahan.hpp"
+#include "rules/promql/literals.hpp"
 
 namespace vigil::promql {
 
@@ -163,6 +164,13 @@ std::optional<double> over_time(std::string_view name, const std::vector<sample>
   return nan;
 }
 
+// Whether rate() and increase() may take `name` for a counter's: Prometheus
+// only doubts named series.
+bool looks_like_counter(std::string_view name) {
+  return name.empty() || name.ends_with("_total") || name.ends_with("_sum") ||
+         name.ends_with("_count") || name.ends_with("_bucket");
+}
+
 }  // namespace
 
 bool is_range_function(std::string_view name) {
@@ -196,7 +204,7 @@ bool is_range_function(std::string_view name) {
 }
 
 vector_value range_function(std::string_view name, const windowed_matrix& m,
-                            const std::vector<double>& args, timestamp t) {
+                            const std::vector<double>& args, timestamp t, annotations& notes) {
   vector_value out;
   bool keep_name = name == "last_over_time" || name == "first_over_time";
   for (const auto& s : m.series) {
@@ -209,7 +217,15 @@ vector_value range_function(std::string_view name, const windowed_matrix& m,
       v = instant_change(p, name == "irate");
     else
       v = over_time(name, p, args, t);
-    if (v) out.push_back(element{s.metric, *v, t, !keep_name || s.drop_name});
+    if (name == "quantile_over_time" && !(args[0] >= 0 && args[0] <= 1))
+      notes.warn(invalid_quantile(args[0]));
+    if (!v) continue;
+    if ((name == "rate" || name == "increase") && !looks_like_counter(s.metric.metric_name()))
+      notes.info(
+          "metric might not be a counter, name does not end in "
+          "_total/_sum/_count/_bucket: " +
+          quote(s.metric.metric_name()));
+    out.push_back(element{s.metric, *v, t, !keep_name || s.drop_name});
   }
   return out;
 }

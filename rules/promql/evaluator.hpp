@@ -1,16 +1,19 @@
 #pragma once
 
 // Internal to the engine: the evaluator of one query. It walks the tree at
-// one evaluation time per call; selectors read from series fetched by
-// `prefetch`. The operator families live in their own files
-// (eval_binary.cpp, eval_aggregate.cpp, eval_functions.cpp,
-// eval_range_functions.cpp) as free functions over values.
+// one evaluation time per call; selectors (and info()'s info series) read
+// from series fetched by `prefetch`. The operator families live in their
+// own files (eval_binary.cpp, eval_aggregate.cpp, eval_functions.cpp,
+// eval_range_functions.cpp, eval_histogram.cpp, eval_info.cpp). Warnings
+// and infos are gathered for the whole query and handed out by `finish`.
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "rules/promql/annotations.hpp"
 #include "rules/promql/engine.hpp"
 
 namespace vigil::promql {
@@ -34,6 +37,14 @@ struct windowed_matrix {
                                     bool drop_name);
 /// `ls` with only the labels in `names`.
 [[nodiscard]] labels only_labels(const labels& ls, const std::vector<std::string>& names);
+/// The newest sample in (ref - lookback, ref], unless it is a staleness
+/// marker.
+[[nodiscard]] const sample* newest_sample(const std::vector<sample>& samples, timestamp ref,
+                                          duration lookback);
+
+/// The matchers info() selects its info series with (eval_info.cpp).
+[[nodiscard]] std::vector<index::matcher> info_matchers(const call& c);
+
 /// `ls` with `name` set to `value` (removed when `value` is empty).
 [[nodiscard]] labels with_label(const labels& ls, std::string_view name, std::string_view value);
 
@@ -53,6 +64,11 @@ class evaluator {
   /// A range selector or subquery at `t`.
   [[nodiscard]] expected<windowed_matrix> eval_matrix(const expr& e, timestamp t);
 
+  /// After the last evaluation: the checks Prometheus makes once over every
+  /// step's aggregation parameters (warnings about a quantile or ratio out
+  /// of range, the int64 underflow of a k), then everything annotated.
+  [[nodiscard]] expected<annotations> finish();
+
   /// The timeout error once the query's time is up.
   [[nodiscard]] std::optional<error> check_time() const;
 
@@ -64,9 +80,17 @@ class evaluator {
     timestamp min_t;
     timestamp max_t;
   };
+  // The values an aggregation's parameter took; once one is NaN, only that
+  // counts (Prometheus's running math.Max and math.Min turn NaN).
+  struct param_bounds {
+    double min = std::numeric_limits<double>::infinity();
+    double max = -std::numeric_limits<double>::infinity();
+    bool nan = false;
+  };
   [[nodiscard]] timestamp at_time(const at_modifier& at, timestamp t) const;
   [[nodiscard]] int64_t offset_ms(const vector_selector& vs) const;
   void plan(const expr& e, timestamp min_t, timestamp max_t);
+  void plan_info(const expr& e, timestamp min_t, timestamp max_t);
   void widen(const expr* selector, timestamp min_t, timestamp max_t);
   [[nodiscard]] vector_value select_instant(const vector_selector& vs, const expr* node,
                                             timestamp t);
@@ -74,6 +98,7 @@ class evaluator {
   [[nodiscard]] expected<value> eval_binary(const binary& b, timestamp t);
   [[nodiscard]] expected<value> eval_aggregate(const aggregate& a, timestamp t);
   [[nodiscard]] expected<value> eval_call(const call& c, timestamp t);
+  [[nodiscard]] expected<value> eval_info(const expr& e, timestamp t);
 
   queryable& queryable_;
   const engine_options& options_;
@@ -81,8 +106,11 @@ class evaluator {
   timestamp start_;
   timestamp end_;
   duration step_;
+  // Keyed by vector selector, or by info() call for its info series.
   std::map<const expr*, fetch_window> windows_;
   std::map<const expr*, std::vector<stored_series>> data_;
+  std::map<const aggregate*, param_bounds> params_;
+  annotations notes_;
 };
 
 }  // namespace vigil::promql

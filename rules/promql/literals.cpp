@@ -323,4 +323,15 @@ std::string format_number(double v) {
   return out;
 }
 
+std::string format_g(double v) {
+  if (std::isnan(v) || std::isinf(v)) return format_number(v);
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string sci{buf, end};
+  // Go's threshold for shortest %g; to_chars writes the exponent as Go does
+  // (sign and at least two digits).
+  int exponent = std::stoi(sci.substr(sci.find('e') + 1));
+  return exponent < -4 || exponent >= 6 ? sci : format_number(v);
+}
+
 }  // namespace vigil::promql

@@ -37,4 +37,9 @@ namespace vigil::promql {
 /// `v`, never an exponent; "+Inf", "-Inf", "NaN".
 [[nodiscard]] std::string format_number(double v);
 
+/// Go's %g (FormatFloat(v, 'g', -1, 64)), as Prometheus's messages print
+/// numbers: shortest digits, with an exponent below 1e-4 and from 1e6 on
+/// ("1.5e+06"); "+Inf", "-Inf", "NaN".
+[[nodiscard]] std::string format_g(double v);
+
 }  // namespace vigil::promql

@@ -371,3 +371,18 @@ TEST_CASE("the query section bounds PromQL queries", "[config]") {
             "test.yaml:1:18: query.timeout: expected a duration greater than 0, got \"0s\"",
             "test.yaml:1:35: query.max_samples: expected an integer >= 0, got \"-1\""});
 }
+
+TEST_CASE("the query section enables Prometheus's PromQL features by name", "[config]") {
+  auto cfg = load_string("query: {}\n", "test.yaml");
+  REQUIRE(cfg);
+  CHECK_FALSE(cfg->query.experimental_functions);
+  CHECK_FALSE(cfg->query.duration_expressions);
+  cfg = load_string("query: {enable_features: [promql-experimental-functions]}\n", "test.yaml");
+  REQUIRE(cfg);
+  CHECK(cfg->query.experimental_functions);
+  CHECK_FALSE(cfg->query.duration_expressions);
+  CHECK(problems("query:\n  enable_features: [promql-duration-expr, native-histograms]\n") ==
+        std::vector<std::string>{
+            "test.yaml:2:43: query.enable_features[1]: unknown feature \"native-histograms\" "
+            "(expected promql-experimental-functions or promql-duration-expr)"});
+}

@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import time
+import urllib.parse
 
 import msgpack
 
@@ -133,3 +134,60 @@ def test_query_limits_answer_as_prometheus_does(start_vigild):
     doc = json.loads(body)
     assert status == 503 and doc["errorType"] == "timeout", body
     assert doc["error"] == "query timed out in expression evaluation"
+
+
+def test_queries_answer_with_warnings_and_infos(start_vigild):
+    v = start_vigild(config=CONFIG)
+    push_counters(v)
+    ts = [T0 + k * 15000 for k in range(41)]
+    series = [[{"__name__": "temperature", "room": "a"}, ts, [20.0] * 41]]
+    # Twelve buckets whose `le` is not a number: one warning each.
+    series += [[{"__name__": "latency_bucket", "le": f"x{i:02}"}, ts, [1.0] * 41] for i in range(12)]
+    body = msgpack.packb(["write", 1, series])
+    status, _, _ = v.post("/api/v1/push", body=body, raw=True,
+                          headers={"Content-Type": "application/msgpack"})
+    assert status == 200
+    at = (T0 + 40 * 15000) / 1000
+
+    def query(path, q, extra):
+        status, _, body = v.get(f"{path}?query={urllib.parse.quote(q)}{extra}")
+        assert status == 200, body
+        return json.loads(body)
+
+    for path, extra in (("/api/v1/query", f"&time={at}"),
+                        ("/api/v1/query_range", f"&start={at - 60}&end={at}&step=15")):
+        doc = query(path, "rate(temperature[5m])", extra)
+        assert doc["infos"] == ['PromQL info: metric might not be a counter, name does not end '
+                                'in _total/_sum/_count/_bucket: "temperature"'], doc
+        assert "warnings" not in doc
+        doc = query(path, "quantile(1.5, requests_total)", extra)
+        assert doc["warnings"] == ["PromQL warning: quantile value should be between 0 and 1, "
+                                   "got 1.5"], doc
+        assert "infos" not in doc
+        doc = query(path, "sum(rate(requests_total[5m]))", extra)
+        assert "warnings" not in doc and "infos" not in doc, doc
+    # As Prometheus: ten of a kind, then how many more there were.
+    doc = query("/api/v1/query", "histogram_quantile(0.5, latency_bucket)", f"&time={at}")
+    assert len(doc["warnings"]) == 11, doc
+    assert doc["warnings"][0] == ('PromQL warning: bucket label "le" is missing or has a '
+                                  'malformed value of "x00" for metric name "latency_bucket"')
+    assert doc["warnings"][-1] == "2 more warning annotations omitted"
+
+
+def test_experimental_functions_need_the_feature_enabled(start_vigild):
+    at = (T0 + 40 * 15000) / 1000
+    q = urllib.parse.quote("limitk(2, requests_total)")
+    v = start_vigild(config=CONFIG)
+    push_counters(v)
+    status, _, body = v.get(f"/api/v1/query?query={q}&time={at}")
+    doc = json.loads(body)
+    assert status == 400 and doc["errorType"] == "bad_data", body
+    assert "experimental" in doc["error"], body
+    v.stop()
+    v = start_vigild(config=CONFIG + "query:\n  enable_features: [promql-experimental-functions]\n")
+    push_counters(v)
+    status, _, body = v.get(f"/api/v1/query?query={q}&time={at}")
+    assert status == 200, body
+    assert len(json.loads(body)["data"]["result"]) == 2
+    status, _, body = v.get(f"/api/v1/format_query?query={q}")
+    assert status == 200 and json.loads(body)["data"] == "limitk(2, requests_total)", body

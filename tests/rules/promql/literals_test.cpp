@@ -83,3 +83,16 @@ TEST_CASE("numbers print as the shortest decimal without an exponent", "[promql]
     CHECK(*parse_number(format_number(v)) == v);
   }
 }
+
+TEST_CASE("numbers in messages print as Go's %g", "[promql][literals]") {
+  CHECK(format_g(1.1) == "1.1");
+  CHECK(format_g(-1) == "-1");
+  CHECK(format_g(123456) == "123456");
+  CHECK(format_g(1234567) == "1.234567e+06");
+  CHECK(format_g(1e19) == "1e+19");
+  CHECK(format_g(-9223372036854775808.0) == "-9.223372036854776e+18");
+  CHECK(format_g(0.0001) == "0.0001");
+  CHECK(format_g(0.00001) == "1e-05");
+  CHECK(format_g(std::numeric_limits<double>::infinity()) == "+Inf");
+  CHECK(format_g(std::nan("")) == "NaN");
+}
