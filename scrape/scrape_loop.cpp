@@ -44,11 +44,15 @@ struct scrape_loop::state {
   std::array<entry, report_names.size()> reports;
   uint64_t iteration = 0;             // scrapes so far, failed ones included
   std::vector<entry*> batch_entries;  // the last batch's entries, by index
-  // The series of the last scrape in the order of its body, and of this
-  // one so far. Targets write their series in the same order every time,
-  // so the n-th series is usually the previous scrape's n-th: comparing
-  // the text with it skips hashing and probing the cache.
+  // The series of the last scrape in the order of its body (each once),
+  // and of this one so far. Targets write their series in the same order
+  // every time, so the n-th series is usually the previous scrape's n-th:
+  // comparing the text with it skips hashing and probing the cache. The
+  // last scrape's series are also those that may go stale now.
   std::vector<entry*> order, next_order;
+  // The series the last scrape lacked of the one before: forgotten unless
+  // this scrape has them (the cache holds the last two scrapes' series).
+  std::vector<entry*> departed;
   // What the scrape in progress changed, undone if it fails further on
   // (kept between scrapes for its memory).
   struct touched {
@@ -147,6 +151,11 @@ struct scrape_loop::state {
   // The cache entry of the series `text`, the `n`-th of this scrape's
   // body; nullptr for a series not seen before.
   entry* find(std::string_view text, size_t n) {
+    // The entries and their texts are scattered over the heap: ask for
+    // those of the next few series ahead of their use.
+    constexpr size_t text_ahead = 4, entry_ahead = 8;
+    if (n + entry_ahead < order.size()) __builtin_prefetch(order[n + entry_ahead]);
+    if (n + text_ahead < order.size()) __builtin_prefetch(order[n + text_ahead]->text.data());
     if (n < order.size() && order[n]->text == text) return order[n];
     auto it = cache.find(text);
     return it == cache.end() ? nullptr : &it->second;
@@ -179,22 +188,24 @@ struct scrape_loop::state {
     return e;
   }
 
+  void forget(const entry& e) { cache.erase(cache.find(e.text)); }
+
   // Stale markers for what the previous scrape had and this one lacks, the
   // cache trimmed to the series of the last two scrapes, and the synthetic
-  // series.
+  // series. The caller then makes this scrape's series the last ones.
   void finish(std::vector<series_write>& batch, timestamp t, duration elapsed,
               scrape_report& report) {
     const uint64_t iter = iteration;
-    for (auto it = cache.begin(); it != cache.end();) {
-      entry& e = it->second;
-      if (!e.dropped && e.last_tracked + 1 == iter && e.last_seen != iter) {
-        append(batch, e, {t, stale_marker()});
+    for (const entry* e : departed)
+      if (e->last_seen + 1 < iter) forget(*e);
+    departed.clear();
+    for (entry* e : order) {
+      if (e->last_seen == iter) continue;
+      if (!e->dropped && e->last_tracked + 1 == iter) {
+        append(batch, *e, {t, stale_marker()});
         ++report.stale_markers;
       }
-      if (e.last_seen + 1 < iter)
-        it = cache.erase(it);
-      else
-        ++it;
+      departed.push_back(e);
     }
     const std::array<double, report_names.size()> values{
         report.failure ? 0.0 : 1.0,     std::chrono::duration<double>(elapsed).count(),
@@ -233,17 +244,16 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
   const uint64_t iter = ++st.iteration;
   st.next_order.clear();
   auto fail = [&](error why) {
-    // The next scrape finds its series by hash: this one's order may
-    // name entries the failure leaves to be forgotten.
-    st.order.clear();
     for (auto& u : st.undo) {
       u.e->last_seen = u.last_seen;
       u.e->last_tracked = u.last_tracked;
+      if (u.last_seen == 0) st.forget(*u.e);  // new in this scrape
     }
     batch.clear();
     st.batch_entries.clear();
     report.failure = std::move(why);
     st.finish(batch, t, elapsed, report);
+    st.order.clear();  // nothing was seen
     return std::move(batch);
   };
 
@@ -258,7 +268,8 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
       continue;
     }
     if (*kind != series) continue;
-    entry* found = st.find(parser.series(), report.samples_scraped++);
+    ++report.samples_scraped;
+    entry* found = st.find(parser.series(), st.next_order.size());
     if (!found) {
       auto made = st.make_entry(parser);
       if (!made) return fail(std::move(made).error_value());
@@ -268,12 +279,12 @@ std::vector<series_write> scrape_loop::scraped(std::string_view body, std::strin
       if (!found->dropped) ++report.series_added;
     }
     entry& e = *found;
-    st.next_order.push_back(&e);
     // A series written twice in one body: the first sample counts, as the
     // second would be a duplicate for the same timestamp.
     if (e.last_seen == iter) continue;
     st.undo.push_back({&e, e.last_seen, e.last_tracked});
     e.last_seen = iter;
+    st.next_order.push_back(&e);
     if (e.dropped) continue;
     if (++report.samples_post_relabel > st.opts.sample_limit && st.opts.sample_limit)
       return fail(error{errc::limit_exceeded, "sample limit exceeded (limit " +
@@ -294,10 +305,10 @@ std::vector<series_write> scrape_loop::failed(error why, timestamp t, duration e
   report = {};
   report.failure = std::move(why);
   st.batch_entries.clear();
-  st.order.clear();
   ++st.iteration;
   std::vector<series_write> batch;
   st.finish(batch, t, elapsed, report);
+  st.order.clear();  // nothing was seen
   return batch;
 }
 
@@ -315,8 +326,8 @@ std::vector<series_write> scrape_loop::stopped(timestamp t) {
   std::vector<series_write> batch;
   st.batch_entries.clear();
   if (st.iteration == 0) return batch;
-  for (auto& [text, e] : st.cache)
-    if (!e.dropped && e.last_tracked == st.iteration) st.append(batch, e, {t, stale_marker()});
+  for (entry* e : st.order)
+    if (!e->dropped && e->last_tracked == st.iteration) st.append(batch, *e, {t, stale_marker()});
   for (auto& e : st.reports) st.append(batch, e, {t, stale_marker()});
   return batch;
 }

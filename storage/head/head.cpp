@@ -172,6 +172,21 @@ append_outcome head::append(series_ref ref, timestamp t, double v) {
   return {.stored = true, .reject = std::nullopt};
 }
 
+void head::prefetch(series_ref ref) const {
+  if (ref >= series_.size()) return;
+  const char* s = reinterpret_cast<const char*>(&series_[ref]);
+  __builtin_prefetch(s, 1);
+  __builtin_prefetch(s + sizeof(memseries) - 1, 1);
+}
+
+void head::prefetch_chunk(series_ref ref) const {
+  if (ref >= series_.size()) return;
+  auto bytes = series_[ref].open.bytes();
+  if (bytes.empty()) return;
+  __builtin_prefetch(bytes.data(), 1);  // the sample count
+  __builtin_prefetch(bytes.data() + bytes.size() - 1, 1);
+}
+
 void head::read(series_ref ref, timestamp min_t, timestamp max_t, std::vector<sample>& out) const {
   const auto& s = series_[ref];
   const size_t start = out.size();

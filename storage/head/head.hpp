@@ -100,6 +100,12 @@ class head {
   /// Appends one sample to `ref`. An exact copy of a sample still in memory
   /// (a client's retry) is ignored rather than rejected.
   append_outcome append(series_ref ref, timestamp t, double v);
+  /// Hints that `ref` will be appended to soon. A writer walking a batch
+  /// calls prefetch a few series ahead and prefetch_chunk (which reads the
+  /// series) fewer ahead, so that append finds the series and both ends of
+  /// its open chunk in cache: with many series, appends wait on memory.
+  void prefetch(series_ref ref) const;
+  void prefetch_chunk(series_ref ref) const;
 
   /// Series matching all matchers, sorted by ref.
   [[nodiscard]] index::postings select(std::span<const index::matcher> matchers) const {

@@ -115,6 +115,22 @@ TEST_CASE("series that change places between scrapes keep their own data", "[scr
   CHECK(s[R"(d{instance="h:9100", job="node"})"].front() == sample{2000, 5});
 }
 
+TEST_CASE("the cache keeps the series of the last two scrapes", "[scrape_loop]") {
+  fixture f;
+  f.scrape("a 1\nb 2\n", 1000);
+  f.scrape("a 1\n", 2000);
+  CHECK(f.loop.cached_series() == 2);  // b, just gone stale, may come back
+  f.scrape("a 1\n", 3000);
+  CHECK(f.loop.cached_series() == 1);
+  // A scrape that fails keeps none of the series it found first.
+  f.scrape("a 1\nc 2\nbroken{ 3\n", 4000);
+  REQUIRE(f.report.failure);
+  CHECK(f.loop.cached_series() == 1);
+  f.scrape("a 1\nc 2\n", 5000);
+  CHECK(f.report.series_added == 1);
+  CHECK(f.report.stale_markers == 0);  // a was marked by the failure
+}
+
 TEST_CASE("a series gone from the next scrape gets a stale marker at that scrape's time",
           "[scrape_loop]") {
   fixture f;
