@@ -72,11 +72,12 @@ class shard_actors_queryable final : public promql::queryable {
       : sys_(sys), shards_(std::move(shards)), deadline_(deadline) {}
 
   expected<std::vector<promql::stored_series>> select(std::span<const index::matcher> matchers,
-                                                      timestamp min_t, timestamp max_t) override {
+                                                      timestamp min_t, timestamp max_t,
+                                                      duration resolution) override {
     std::vector<promql::stored_series> out;
     std::optional<error> failure;
     caf::scoped_actor self{sys_};
-    const actors::select_request req{{matchers.begin(), matchers.end()}, min_t, max_t, duration{0}};
+    const actors::select_request req{{matchers.begin(), matchers.end()}, min_t, max_t, resolution};
     for (const auto& shard : shards_) {
       const auto left = deadline_ - steady::now();
       if (left <= steady::duration::zero())
@@ -85,7 +86,9 @@ class shard_actors_queryable final : public promql::queryable {
                     actors::select_atom::value, req)
           .receive(
               [&](std::vector<series_data>& got) {
-                for (auto& s : got) out.push_back({std::move(s.ls), std::move(s.samples)});
+                for (auto& s : got)
+                  out.push_back({std::move(s.ls), std::move(s.samples), std::move(s.minutes),
+                                 std::move(s.hours)});
               },
               [&](caf::error& err) {
                 failure = error{errc::unavailable, sys_.render(err)};
@@ -267,13 +270,15 @@ void add_query_routes(http::router& router, caf::actor_system& sys,
                       query_runner& runner, const promql::engine& engine,
                       const config::query_config& limits) {
   for (const char* method : {"GET", "POST"}) {
-    router.add(method, "/api/v1/format_query", "/api/v1/format_query",
-               require_role(auth, config::role::read, on_parsed_query(limits, [](const promql::expr& e) {
-                              return nlohmann::json(promql::to_string(e));
-                            })));
-    router.add(method, "/api/v1/parse_query", "/api/v1/parse_query",
-               require_role(auth, config::role::read,
-                            on_parsed_query(limits, [](const promql::expr& e) { return to_json(e); })));
+    router.add(
+        method, "/api/v1/format_query", "/api/v1/format_query",
+        require_role(auth, config::role::read, on_parsed_query(limits, [](const promql::expr& e) {
+                       return nlohmann::json(promql::to_string(e));
+                     })));
+    router.add(
+        method, "/api/v1/parse_query", "/api/v1/parse_query",
+        require_role(auth, config::role::read,
+                     on_parsed_query(limits, [](const promql::expr& e) { return to_json(e); })));
     for (bool range : {false, true}) {
       const char* path = range ? "/api/v1/query_range" : "/api/v1/query";
       router.add(method, path, path,

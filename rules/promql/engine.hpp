@@ -8,7 +8,10 @@
 //
 // A range query evaluates the expression at every step and stitches the
 // instant results into series. Data is read from the queryable once per
-// selector, before evaluation, for the whole window the query can touch.
+// selector, before evaluation, for the whole window the query can touch; a
+// range query whose step (and every range in it) is at least a minute or an
+// hour reads rollups of that resolution where they exist. Data only the
+// rollup tiers still hold is evaluated over rollup points (docs/promql.md).
 //
 // Nothing here reads the clock: evaluation times are parameters. An
 // engine is immutable after construction and may be shared between threads;

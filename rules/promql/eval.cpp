@@ -21,6 +21,49 @@ const expr& unwrap(const expr& e) {
   return e.is<paren>() ? unwrap(*e.as<paren>().inner) : e;
 }
 
+selected_series selected(stored_series s) {
+  selected_series out{std::move(s.ls), {}, std::move(s.hours), 0};
+  out.hours = out.rollups.size();
+  out.rollups.insert(out.rollups.end(), s.minutes.begin(), s.minutes.end());
+  out.samples.reserve(out.rollups.size() + s.samples.size());
+  for (const auto& p : out.rollups) out.samples.push_back({p.last_t, p.last});
+  out.samples.insert(out.samples.end(), s.samples.begin(), s.samples.end());
+  return out;
+}
+
+// The window (from, to] as rollup points: those ending in it, then its raw
+// samples as points of their own, each with its increase from the value
+// before it. Empty when no rollup point ends in it, or when one is coarser
+// than the range (which cannot be split): functions then see each point's
+// last sample.
+std::vector<rollup::point> rollup_window(const selected_series& s, timestamp from, timestamp to,
+                                         int64_t range) {
+  const auto& r = s.rollups;
+  auto by_end = [](timestamp x, const rollup::point& p) { return x < p.t; };
+  auto first = std::upper_bound(r.begin(), r.end(), from, by_end);
+  auto last = std::upper_bound(first, r.end(), to, by_end);
+  const bool hours = first - r.begin() < static_cast<ptrdiff_t>(s.hours);
+  if (first == last || range < ms(hours ? hour_resolution : minute_resolution)) return {};
+  std::vector<rollup::point> out(first, last);
+  if (last != r.end()) return out;  // raw samples all come after `to`
+  double prev = out.back().last;
+  for (auto it = s.samples.begin() + static_cast<ptrdiff_t>(r.size());
+       it != s.samples.end() && it->t <= to; ++it) {
+    if (is_stale_marker(it->v)) continue;
+    const double v = it->v;
+    out.push_back({.t = it->t,
+                   .count = 1,
+                   .sum = v,
+                   .min = v,
+                   .max = v,
+                   .last = v,
+                   .increase = v >= prev ? v - prev : v,
+                   .last_t = it->t});
+    prev = v;
+  }
+  return out;
+}
+
 }  // namespace
 
 labels without_labels(const labels& ls, const std::vector<std::string>& names, bool drop_name) {
@@ -146,6 +189,31 @@ void evaluator::plan(const expr& e, timestamp min_t, timestamp max_t) {
   for (const expr* child : children(e)) plan(*child, min_t, max_t);
 }
 
+int64_t evaluator::finest_window(const expr& e, int64_t bound) const {
+  if (e.is<matrix_selector>()) {
+    const auto& m = e.as<matrix_selector>();
+    bound = std::min(bound, m.range_expr ? duration_ms(*m.range_expr) : ms(m.range));
+  }
+  if (e.is<subquery>()) {
+    const auto& sq = e.as<subquery>();
+    int64_t step = sq.step_expr ? duration_ms(*sq.step_expr) : ms(sq.step);
+    bound = std::min(bound, step > 0 ? step : ms(options_.default_subquery_step));
+  }
+  for (const expr* child : children(e)) bound = finest_window(*child, bound);
+  return bound;
+}
+
+// The coarsest rollup tier the query may read: no coarser than its step,
+// nor than any range or subquery step in it, so that every window it
+// evaluates holds whole rollup windows. Instant queries (step 0) read raw
+// samples wherever they exist.
+duration evaluator::resolution(const expr& e) const {
+  const int64_t finest = finest_window(e, ms(step_));
+  for (duration r : {hour_resolution, minute_resolution})
+    if (finest >= ms(r)) return r;
+  return duration{0};
+}
+
 std::optional<error> evaluator::check_time() const {
   if (limits_.expired && limits_.expired())
     return error{errc::timeout, "query timed out in expression evaluation"};
@@ -154,15 +222,16 @@ std::optional<error> evaluator::check_time() const {
 
 std::optional<error> evaluator::prefetch(const expr& e, timestamp min_t, timestamp max_t) {
   plan(e, min_t, max_t);
+  const duration res = resolution(e);
   uint64_t series = 0, samples = 0;
   for (const auto& [node, w] : windows_) {
     if (auto err = check_time()) return err;
     auto got = queryable_.select(
         node->is<call>() ? info_matchers(node->as<call>()) : node->as<vector_selector>().matchers,
-        w.min_t, w.max_t);
+        w.min_t, w.max_t, res);
     if (!got) return got.error_value();
     series += got->size();
-    for (const auto& s : *got) samples += s.samples.size();
+    for (const auto& s : *got) samples += s.samples.size() + s.minutes.size() + s.hours.size();
     if (limits_.max_series && series > limits_.max_series)
       return error{errc::limit_exceeded,
                    "query processing would load too many series into "
@@ -171,7 +240,9 @@ std::optional<error> evaluator::prefetch(const expr& e, timestamp min_t, timesta
     if (limits_.max_samples && samples > limits_.max_samples)
       return error{errc::limit_exceeded,
                    "query processing would load too many samples into memory in query execution"};
-    data_[node] = std::move(*got);
+    auto& held = data_[node];
+    held.reserve(got->size());
+    for (auto& s : *got) held.push_back(selected(std::move(s)));
   }
   return std::nullopt;
 }
@@ -201,7 +272,7 @@ expected<windowed_matrix> evaluator::eval_subquery(const subquery& sq, timestamp
   timestamp end = at_time(sq.at, t) - offset;
   timestamp first = step * ((end - range) / step);
   if (first <= end - range) first += step;
-  windowed_matrix out{{}, end - range, end, std::chrono::milliseconds{range}};
+  windowed_matrix out{{}, {}, end - range, end, std::chrono::milliseconds{range}};
   std::map<labels, size_t> index;
   for (timestamp at = first; at <= end; at += step) {
     if (auto err = check_time()) return *err;
@@ -226,12 +297,18 @@ expected<windowed_matrix> evaluator::eval_matrix(const expr& e, timestamp t) {
     return eval_error("the anchored and smoothed modifiers are not supported yet");
   int64_t range = m.range_expr ? duration_ms(*m.range_expr) : ms(m.range);
   timestamp end = at_time(vs.at, t) - offset_ms(vs);
-  windowed_matrix out{{}, end - range, end, std::chrono::milliseconds{range}};
+  windowed_matrix out{{}, {}, end - range, end, std::chrono::milliseconds{range}};
   for (const auto& s : data_[m.selector.get()]) {
     series_points sp{s.ls, {}, false};
     for (const auto& smp : s.samples)
       if (smp.t > end - range && smp.t <= end && !is_stale_marker(smp.v)) sp.points.push_back(smp);
-    if (!sp.points.empty()) out.series.push_back(std::move(sp));
+    auto points = s.rollups.empty() ? std::vector<rollup::point>{}
+                                    : rollup_window(s, end - range, end, range);
+    if (sp.points.empty() && points.empty()) continue;
+    out.series.push_back(std::move(sp));
+    if (points.empty()) continue;
+    out.rollups.resize(out.series.size());
+    out.rollups.back() = std::move(points);
   }
   return out;
 }

@@ -2,6 +2,9 @@
 // extrapolation towards the window's edges, irate/idelta from the last two
 // points, and the *_over_time family. Each yields one element per input
 // series; only last_over_time and first_over_time keep the metric name.
+// Over a window that rollup points cover, the functions a point's
+// aggregates answer use them; the rest see each point's last sample
+// (docs/promql.md says which are exact).
 
 #include <algorithm>
 #include <cmath>
@@ -164,6 +167,57 @@ std::optional<double> over_time(std::string_view name, const std::vector<sample>
   return nan;
 }
 
+// Whether the aggregates of rollup points answer `name` (over_rollups).
+bool rollups_answer(std::string_view name) {
+  static constexpr std::string_view names[] = {"rate",
+                                               "increase",
+                                               "sum_over_time",
+                                               "avg_over_time",
+                                               "count_over_time",
+                                               "min_over_time",
+                                               "max_over_time",
+                                               "last_over_time",
+                                               "ts_of_last_over_time",
+                                               "present_over_time"};
+  return std::find(std::begin(names), std::end(names), name) != std::end(names);
+}
+
+// `name` over a window held as rollup points. rate() and increase() add
+// the points' increases, which reach back to the sample before the window
+// instead of extrapolating.
+double over_rollups(std::string_view name, const windowed_matrix& m,
+                    const std::vector<rollup::point>& p) {
+  if (name == "rate" || name == "increase") {
+    kahan_sum k;
+    for (const auto& x : p) k.add(x.increase);
+    if (name == "increase") return k.value();
+    return k.value() /
+           (double(std::chrono::duration_cast<std::chrono::milliseconds>(m.range).count()) / 1000);
+  }
+  if (name == "sum_over_time" || name == "avg_over_time" || name == "count_over_time") {
+    kahan_sum k;
+    uint64_t count = 0;
+    for (const auto& x : p) {
+      k.add(x.sum);
+      count += x.count;
+    }
+    if (name == "count_over_time") return double(count);
+    return name == "sum_over_time" ? k.value() : k.value() / double(count);
+  }
+  if (name == "min_over_time" || name == "max_over_time") {
+    const bool max = name == "max_over_time";
+    double r = max ? p.front().max : p.front().min;
+    for (const auto& x : p) {
+      const double v = max ? x.max : x.min;
+      if ((max ? r < v : r > v) || std::isnan(r)) r = v;
+    }
+    return r;
+  }
+  if (name == "last_over_time") return p.back().last;
+  if (name == "ts_of_last_over_time") return double(p.back().last_t) / 1000;
+  return 1.0;  // present_over_time
+}
+
 // Whether rate() and increase() may take `name` for a counter's: Prometheus
 // only doubts named series.
 bool looks_like_counter(std::string_view name) {
@@ -207,11 +261,15 @@ vector_value range_function(std::string_view name, const windowed_matrix& m,
                             const std::vector<double>& args, timestamp t, annotations& notes) {
   vector_value out;
   bool keep_name = name == "last_over_time" || name == "first_over_time";
-  for (const auto& s : m.series) {
+  for (size_t i = 0; i < m.series.size(); ++i) {
+    const auto& s = m.series[i];
     const auto& p = s.points;
-    if (p.empty()) continue;
+    const bool summed = i < m.rollups.size() && !m.rollups[i].empty() && rollups_answer(name);
+    if (p.empty() && !summed) continue;
     std::optional<double> v;
-    if (name == "rate" || name == "increase" || name == "delta")
+    if (summed)
+      v = over_rollups(name, m, m.rollups[i]);
+    else if (name == "rate" || name == "increase" || name == "delta")
       v = extrapolated(m, p, name != "delta", name == "rate");
     else if (name == "irate" || name == "idelta")
       v = instant_change(p, name == "irate");

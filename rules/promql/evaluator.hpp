@@ -18,10 +18,24 @@
 
 namespace vigil::promql {
 
+/// A selected series as the evaluator holds it. `samples` is what selectors
+/// see: each rollup point's last sample, then the raw samples. `rollups`
+/// are those points, oldest first: `hours` hour points, then minute points.
+struct selected_series {
+  labels ls;
+  std::vector<sample> samples;
+  std::vector<rollup::point> rollups;
+  size_t hours = 0;
+};
+
 /// A range vector together with the window it was read for, which rate()
 /// and friends extrapolate to.
 struct windowed_matrix {
   matrix_value series;
+  /// By index into `series` (shorter when the rest have none): the window
+  /// as rollup points, its raw samples as points of their own, where rollup
+  /// points cover part of it and none is coarser than the range.
+  std::vector<std::vector<rollup::point>> rollups;
   timestamp range_start = 0;  ///< exclusive
   timestamp range_end = 0;    ///< inclusive
   duration range{0};
@@ -53,7 +67,8 @@ class evaluator {
   evaluator(queryable& q, const engine_options& options, const query_limits& limits,
             timestamp start, timestamp end, duration step);
 
-  /// Reads every selector's series for evaluation times in [min_t, max_t].
+  /// Reads every selector's series for evaluation times in [min_t, max_t],
+  /// at the coarsest resolution the query allows (see resolution()).
   [[nodiscard]] std::optional<error> prefetch(const expr& e, timestamp min_t, timestamp max_t);
 
   /// The value of `e` at `t`.
@@ -90,6 +105,8 @@ class evaluator {
   [[nodiscard]] timestamp at_time(const at_modifier& at, timestamp t) const;
   [[nodiscard]] int64_t offset_ms(const vector_selector& vs) const;
   void plan(const expr& e, timestamp min_t, timestamp max_t);
+  [[nodiscard]] duration resolution(const expr& e) const;
+  [[nodiscard]] int64_t finest_window(const expr& e, int64_t bound) const;
   void plan_info(const expr& e, timestamp min_t, timestamp max_t);
   void widen(const expr* selector, timestamp min_t, timestamp max_t);
   [[nodiscard]] vector_value select_instant(const vector_selector& vs, const expr* node,
@@ -108,7 +125,7 @@ class evaluator {
   duration step_;
   // Keyed by vector selector, or by info() call for its info series.
   std::map<const expr*, fetch_window> windows_;
-  std::map<const expr*, std::vector<stored_series>> data_;
+  std::map<const expr*, std::vector<selected_series>> data_;
   std::map<const aggregate*, param_bounds> params_;
   annotations notes_;
 };

@@ -1,9 +1,11 @@
 #pragma once
 
 // The storage read interface of the PromQL engine: `select` returns every
-// series matching all matchers with its raw samples in [min_t, max_t],
-// oldest first, stale markers included. Two implementations: an adapter over
-// a shard_engine, and an in-memory set of series for tests and for
+// series matching all matchers with its data in [min_t, max_t], oldest
+// first: raw samples (stale markers included) and, where only the rollup
+// tiers hold the data or the reader asked for a coarser resolution, hour
+// and minute rollup points before them. Two implementations: an adapter
+// over a shard_engine, and an in-memory set of raw series for tests and for
 // evaluating against data a caller already holds (rule unit tests).
 //
 // Implementations need not be thread-safe; the engine calls one at a time.
@@ -15,6 +17,7 @@
 #include "storage/base/labels.hpp"
 #include "storage/base/sample.hpp"
 #include "storage/index/matcher.hpp"
+#include "storage/rollup/rollup.hpp"
 
 namespace vigil {
 class shard_engine;
@@ -22,28 +25,40 @@ class shard_engine;
 
 namespace vigil::promql {
 
-/// A series and its samples in the selected range, oldest first.
+/// The resolutions of the shard's rollup tiers (storage/shard).
+inline constexpr duration minute_resolution = std::chrono::minutes{1};
+inline constexpr duration hour_resolution = std::chrono::hours{1};
+
+/// A series and its data in the selected range as three disjoint,
+/// consecutive stretches, oldest first: hour points, minute points, raw
+/// samples. A rollup point at T stands for the raw samples in (T - res, T].
 struct stored_series {
   labels ls;
   std::vector<sample> samples;
+  std::vector<rollup::point> minutes;
+  std::vector<rollup::point> hours;
 };
 
 /// What the engine reads from.
 class queryable {
  public:
   virtual ~queryable() = default;
-  /// Series matching every matcher with their samples in [min_t, max_t].
+  /// Series matching every matcher with their data in [min_t, max_t]. A
+  /// reader that works at `resolution` (0: raw) takes rollups of that
+  /// resolution wherever they exist (shard_engine::select).
   [[nodiscard]] virtual expected<std::vector<stored_series>> select(
-      std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t) = 0;
+      std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t,
+      duration resolution) = 0;
 };
 
-/// Reads raw samples from a shard (rollups are ignored). The shard must
-/// outlive the adapter.
+/// Reads a shard's raw samples and rollup points. The shard must outlive
+/// the adapter.
 class shard_queryable final : public queryable {
  public:
   explicit shard_queryable(shard_engine& shard) : shard_(shard) {}
   [[nodiscard]] expected<std::vector<stored_series>> select(
-      std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t) override;
+      std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t,
+      duration resolution) override;
 
  private:
   shard_engine& shard_;
@@ -58,7 +73,8 @@ class memory_queryable final : public queryable {
   /// Forgets every series.
   void clear() { series_.clear(); }
   [[nodiscard]] expected<std::vector<stored_series>> select(
-      std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t) override;
+      std::span<const index::matcher> matchers, timestamp min_t, timestamp max_t,
+      duration resolution) override;
 
  private:
   std::vector<stored_series> series_;
