@@ -163,6 +163,7 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg, metrics::
           self->quit(err);
           return err;
         }
+        if (r->accepted && st.cfg.on_accepted) st.cfg.on_accepted(r->oldest_accepted);
         write_ack ack{r->accepted, std::move(r->issues), std::move(r->refs)};
         if (st.engine->wal_durable() >= r->wal_position) return ack;
         auto promise = self->make_response_promise<write_ack>();
@@ -199,10 +200,7 @@ shard_actor::behavior_type shard(shard_pointer self, shard_config cfg, metrics::
       [self](durable_atom, uint64_t pos) { deliver_durable(self, pos); },
       [self](maintain_atom) {
         // The engine takes time as a parameter; the actor is where it is read.
-        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-        if (auto r = self->state.engine->maintain(now); !r)
+        if (auto r = self->state.engine->maintain(wall_clock_now()); !r)
           self->quit(to_caf(r.error_value()));
         else
           self->delayed_send(self, self->state.cfg.maintain_interval, maintain_atom::value);

@@ -18,6 +18,9 @@ struct shard_config {
   /// Chunks persisted per message (a few milliseconds of work).
   size_t persist_slice = 2048;
   duration maintain_interval = std::chrono::minutes{5};
+  /// Called after each write that stored samples, with the oldest of them:
+  /// the range-query cache drops what a write into the past changes.
+  std::function<void(timestamp oldest_accepted)> on_accepted;
 };
 
 /// Spawns a shard actor; the engine is opened inside it (WAL replayed),

@@ -107,6 +107,9 @@ struct query_config {
   /// as there: promql-experimental-functions, promql-duration-expr.
   bool experimental_functions = false;
   bool duration_expressions = false;
+  /// The range-query result cache (rules/promql/range_cache.hpp).
+  uint64_t cache_max_bytes = uint64_t{128} << 20;  ///< 0: off
+  duration cache_freshness = 5min;                 ///< steps this recent are never cached
 };
 
 struct config {

@@ -75,6 +75,8 @@ void read_query(mapping& m, query_config& out) {
   m.read("max_samples", out.max_samples, integer_in<uint64_t>(0));
   m.read("max_series", out.max_series, integer_in<uint64_t>(0));
   m.read("lookback_delta", out.lookback_delta, as_positive_duration);
+  m.read("cache_max_bytes", out.cache_max_bytes, integer_in<uint64_t>(0));
+  m.read("cache_freshness", out.cache_freshness, as_positive_duration);
   const std::pair<std::string_view, bool*> features[] = {
       {"promql-experimental-functions", &out.experimental_functions},
       {"promql-duration-expr", &out.duration_expressions}};
@@ -86,8 +88,9 @@ void read_query(mapping& m, query_config& out) {
     auto known = std::find_if(std::begin(features), std::end(features),
                               [&](const auto& f) { return f.first == *name; });
     if (known == std::end(features))
-      m.out().report(item, "unknown feature \"" + *name +
-                               "\" (expected promql-experimental-functions or promql-duration-expr)");
+      m.out().report(item,
+                     "unknown feature \"" + *name +
+                         "\" (expected promql-experimental-functions or promql-duration-expr)");
     else
       *known->second = true;
   }

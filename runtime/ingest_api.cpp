@@ -134,9 +134,7 @@ void handle_line_protocol(caf::actor_system& sys, const actor_directory& directo
     res.send(influx_error(400, precision.error_value().message));
     return;
   }
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now = wall_clock_now();
   auto decoded = wire::decode_line_protocol(req.body, *precision, now);
   std::vector<write_issue> refused;
   for (auto& issue : decoded.issues) refused.push_back({issue.line, "bad_line", issue.message});

@@ -125,6 +125,10 @@ int run_node(const config::config& cfg, const config::node_config& self,
   std::atomic<bool> ready{false};
   stop_event stop;
 
+  // Before the actor system: its shards report writes to it until they stop.
+  promql::range_cache range_cache{
+      {.max_bytes = cfg.query.cache_max_bytes, .freshness = cfg.query.cache_freshness}, &registry};
+
   auto sys_cfg = actor_config();
   caf::actor_system sys{sys_cfg};
 
@@ -176,7 +180,7 @@ int run_node(const config::config& cfg, const config::node_config& self,
   add_storage_routes(router, sys, directory, auth);
   add_ingest_routes(router, sys, directory, auth, cfg.http.max_body_bytes);
   add_series_routes(router, sys, directory, auth);
-  add_query_routes(router, sys, directory, auth, queries, engine, cfg.query);
+  add_query_routes(router, sys, directory, auth, queries, engine, range_cache, cfg.query);
   add_scrape_routes(router, auth, targets, reload);
   add_status_routes(router, auth, status);
   http::server_options limits{.read_timeout = cfg.http.read_timeout,
@@ -215,7 +219,9 @@ int run_node(const config::config& cfg, const config::node_config& self,
                                    },
                                .board = &targets,
                                .registry = &registry};
-  auto tree = node_tree(env, cfg, endpoints.data_dir, jobs, std::move(scrapers));
+  auto tree = node_tree(
+      env, cfg, endpoints.data_dir, jobs, std::move(scrapers),
+      [&range_cache](timestamp oldest) { range_cache.note_write(oldest, wall_clock_now()); });
   auto root = spawn_supervisor(sys, "node", std::move(tree), env, [&ready] {
     ready = true;
     log::info("node", "ready");

@@ -34,9 +34,10 @@ wal::sync_mode sync_mode(config::fsync_policy p) {
 }
 
 child_spec shard_child(uint32_t index, const config::config& cfg, const std::string& data_dir,
-                       const supervision_env& env) {
+                       const supervision_env& env, std::function<void(timestamp)> on_accepted) {
   actors::shard_config shard;
   shard.index = index;
+  shard.on_accepted = std::move(on_accepted);
   shard.storage.dir = data_dir + "/shard-" + std::to_string(index);
   shard.storage.wal.sync = sync_mode(cfg.storage.wal.fsync);
   shard.storage.wal.batch_interval = cfg.storage.wal.fsync_batch;
@@ -79,10 +80,11 @@ child_spec router_child(const config::config& cfg, const supervision_env& env) {
 
 supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
                           const std::string& data_dir, const scrape_jobs& jobs,
-                          actors::scraper_env scrapers) {
+                          actors::scraper_env scrapers,
+                          std::function<void(timestamp)> on_accepted) {
   supervisor_spec storage{.policy = default_policy(), .children = {}};
   for (uint32_t i = 0; i < cfg.cluster.shards; ++i)
-    storage.children.push_back(shard_child(i, cfg, data_dir, env));
+    storage.children.push_back(shard_child(i, cfg, data_dir, env, on_accepted));
   supervisor_spec node{.policy = default_policy(), .children = {}};
   node.children.push_back(supervisor_child("storage", std::move(storage), env));
   supervisor_spec ingest{.policy = default_policy(), .children = {router_child(cfg, env)}};

@@ -21,10 +21,13 @@ namespace vigil::runtime {
 
 /// The node supervisor's spec, with every sub-supervisor and its children:
 /// `cfg.cluster.shards` shard actors under storage, each in
-/// `data_dir`/shard-N; under scrape, discovery of `jobs` and their scrapers.
+/// `data_dir`/shard-N, telling `on_accepted` of their writes
+/// (actors::shard_config); under scrape, discovery of `jobs` and their
+/// scrapers.
 [[nodiscard]] supervisor_spec node_tree(const supervision_env& env, const config::config& cfg,
                                         const std::string& data_dir, const scrape_jobs& jobs,
-                                        actors::scraper_env scrapers);
+                                        actors::scraper_env scrapers,
+                                        std::function<void(timestamp)> on_accepted);
 
 /// The router's path in the tree, where writers find it.
 inline constexpr const char* router_path = "node/ingest/router";

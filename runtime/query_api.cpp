@@ -173,6 +173,7 @@ struct query_params {
   std::string query;
   std::optional<timestamp> time, start, end;
   std::optional<duration> step, timeout;
+  bool nocache = false;  // VictoriaMetrics's nocache=1: evaluate every step
 };
 
 // Reads the parameters; sends a 400 naming the bad one and returns nullopt.
@@ -195,14 +196,21 @@ std::optional<query_params> read_params(const http::request& req, http::responde
         return std::nullopt;
       }
       (name == "step" ? out.step : out.timeout) = *d;
+    } else if (name == "nocache") {
+      if (value != "0" && value != "1" && value != "false" && value != "true") {
+        res.send(invalid_param(name, "expected 0, 1, false or true, got \"" + value + "\""));
+        return std::nullopt;
+      }
+      out.nocache = value == "1" || value == "true";
     }
   }
   return out;
 }
 
 void handle_query(caf::actor_system& sys, const actor_directory& directory, query_runner& runner,
-                  const promql::engine& engine, const config::query_config& limits, bool range,
-                  http::request&& req, http::responder res) {
+                  const promql::engine& engine, promql::range_cache& cache,
+                  const config::query_config& limits, bool range, http::request&& req,
+                  http::responder res) {
   auto params = read_params(req, res);
   if (!params) return;
   if (range && (!params->start || !params->end || !params->step))
@@ -224,19 +232,19 @@ void handle_query(caf::actor_system& sys, const actor_directory& directory, quer
   const auto deadline =
       steady::now() + std::min(params->timeout.value_or(limits.timeout), limits.timeout);
   auto shared = std::make_shared<http::responder>(std::move(res));
-  auto job = [&sys, &engine, &limits, range, shared, deadline, p = std::move(*params),
+  auto job = [&sys, &engine, &cache, &limits, range, shared, deadline, p = std::move(*params),
               expr = std::shared_ptr<promql::expr>(std::move(*parsed.value)),
               live = std::move(set.live)]() mutable {
     shard_actors_queryable q{sys, std::move(live), deadline};
     const promql::query_limits bounds{.max_samples = limits.max_samples,
                                       .max_series = limits.max_series,
                                       .expired = [deadline] { return steady::now() > deadline; }};
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = wall_clock_now();
     promql::annotations notes;
     if (range) {
-      auto m = engine.eval_range(q, *expr, *p.start, *p.end, *p.step, bounds, &notes);
+      auto m = p.nocache ? engine.eval_range(q, *expr, *p.start, *p.end, *p.step, bounds, &notes)
+                         : cache.eval_range(engine, q, *expr, *p.start, *p.end, *p.step, now,
+                                            bounds, &notes);
       if (!m) return shared->send(query_error(m.error_value()));
       return shared->send(query_success(matrix_json(*m), notes));
     }
@@ -268,7 +276,7 @@ http::handler on_parsed_query(const config::query_config& cfg, Show show) {
 void add_query_routes(http::router& router, caf::actor_system& sys,
                       const actor_directory& directory, const authenticator& auth,
                       query_runner& runner, const promql::engine& engine,
-                      const config::query_config& limits) {
+                      promql::range_cache& cache, const config::query_config& limits) {
   for (const char* method : {"GET", "POST"}) {
     router.add(
         method, "/api/v1/format_query", "/api/v1/format_query",
@@ -283,9 +291,9 @@ void add_query_routes(http::router& router, caf::actor_system& sys,
       const char* path = range ? "/api/v1/query_range" : "/api/v1/query";
       router.add(method, path, path,
                  require_role(auth, config::role::read,
-                              [&sys, &directory, &runner, &engine, &limits, range](
+                              [&sys, &directory, &runner, &engine, &cache, &limits, range](
                                   http::request&& req, http::responder res) {
-                                handle_query(sys, directory, runner, engine, limits, range,
+                                handle_query(sys, directory, runner, engine, cache, limits, range,
                                              std::move(req), std::move(res));
                               }));
     }

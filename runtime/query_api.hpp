@@ -2,7 +2,8 @@
 
 // PromQL over HTTP, as Prometheus serves it (read role, GET or form POST):
 //   /api/v1/query         query, time            instant query
-//   /api/v1/query_range   query, start, end, step
+//   /api/v1/query_range   query, start, end, step[, nocache]: answered
+//                         through the range-query cache unless nocache=1
 //   /api/v1/format_query  query                  the query as Prometheus prints it
 // Queries run on the query_runner's own threads: evaluation reads the
 // shards through blocking requests, which may happen neither on the loop
@@ -18,6 +19,7 @@
 
 #include "config/config.hpp"
 #include "rules/promql/engine.hpp"
+#include "rules/promql/range_cache.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/auth.hpp"
 #include "runtime/http/router.hpp"
@@ -48,10 +50,11 @@ class query_runner {
   std::vector<std::thread> threads_;
 };
 
-/// `limits` bound every query (a request's `timeout` may shorten its own).
+/// `limits` bound every query (a request's `timeout` may shorten its own);
+/// `cache` must hold results of `engine` only.
 void add_query_routes(http::router& router, caf::actor_system& sys,
                       const actor_directory& directory, const authenticator& auth,
                       query_runner& runner, const promql::engine& engine,
-                      const config::query_config& limits);
+                      promql::range_cache& cache, const config::query_config& limits);
 
 }  // namespace vigil::runtime

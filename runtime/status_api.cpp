@@ -12,12 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 
-timestamp now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string working_directory() {
   std::error_code ec;
   auto p = std::filesystem::current_path(ec);
@@ -32,7 +26,7 @@ http::response success(json data) {
 
 node_status::node_status(const config::config& cfg, std::map<std::string, std::string> flags)
     : flags_(std::move(flags)), yaml_(config::redacted_yaml(cfg)) {
-  info_.start_time = info_.last_config_time = now_ms();
+  info_.start_time = info_.last_config_time = wall_clock_now();
   info_.cwd = working_directory();
   info_.storage_retention = format_duration(cfg.storage.retention.raw);
 }
@@ -43,7 +37,7 @@ void node_status::reloaded(const config::config* fresh) {
   info_.reload_config_success = fresh != nullptr;
   if (!fresh) return;
   yaml_ = std::move(yaml);
-  info_.last_config_time = now_ms();
+  info_.last_config_time = wall_clock_now();
 }
 
 std::string node_status::config_yaml() const {

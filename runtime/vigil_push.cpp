@@ -272,9 +272,7 @@ int main(int argc, char** argv) {
   }
   auto text = read_all(opts->input);
   if (!text) return fail(exit_input, text.error_value().message);
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now = wall_clock_now();
   auto batches = parse_input(*text, opts->batch, now);
   if (!batches)
     return fail(exit_input, (opts->input == "-" ? "stdin" : opts->input) + ": " +

@@ -4,6 +4,7 @@
 
 #include "rules/promql/engine.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -64,8 +65,7 @@ expected<value> engine::eval_instant(queryable& q, const expr& e, timestamp t,
 }
 
 expected<matrix_value> engine::eval_range(queryable& q, const expr& e, timestamp start,
-                                          timestamp end, duration step,
-                                          const query_limits& limits,
+                                          timestamp end, duration step, const query_limits& limits,
                                           annotations* notes) const {
   auto type = e.type();
   if (type != value_type::scalar && type != value_type::vector)
@@ -91,6 +91,9 @@ expected<matrix_value> engine::eval_range(queryable& q, const expr& e, timestamp
     }
   }
   if (auto err = finish(ev, notes)) return *err;
+  // As Prometheus orders a range query's series.
+  std::sort(out.begin(), out.end(),
+            [](const series_points& a, const series_points& b) { return a.metric < b.metric; });
   return out;
 }
 

@@ -58,8 +58,8 @@ class engine {
                                              const query_limits& limits = {},
                                              annotations* notes = nullptr) const;
 
-  /// The value of `e` at start, start+step, ... up to end as a matrix; `e`
-  /// must be a scalar or an instant vector.
+  /// The value of `e` at start, start+step, ... up to end as a matrix of
+  /// series sorted by labels; `e` must be a scalar or an instant vector.
   [[nodiscard]] expected<matrix_value> eval_range(queryable& q, const expr& e, timestamp start,
                                                   timestamp end, duration step,
                                                   const query_limits& limits = {},

@@ -6,12 +6,21 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
 namespace vigil {
 
 using timestamp = int64_t;  ///< milliseconds since the Unix epoch
+
+/// The wall clock as a timestamp. Engines take time as a parameter; their
+/// callers read it here.
+[[nodiscard]] inline timestamp wall_clock_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 struct sample {
   timestamp t = 0;

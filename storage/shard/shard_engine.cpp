@@ -84,9 +84,7 @@ expected<write_result> shard_engine::write(std::span<const series_write> batch) 
   // Series by ref are appended to in a few nanoseconds once in cache, so
   // their memory is requested ahead (head::prefetch).
   constexpr size_t chunk_ahead = 4, series_ahead = 8;
-  auto ref_at = [&](size_t i) {
-    return i < batch.size() ? batch[i].ref : series_write::no_ref;
-  };
+  auto ref_at = [&](size_t i) { return i < batch.size() ? batch[i].ref : series_write::no_ref; };
   for (size_t i = 0; i < batch.size(); ++i) {
     if (auto r = ref_at(i + series_ahead); r != series_write::no_ref) head_.prefetch(r);
     if (auto r = ref_at(i + chunk_ahead); r != series_write::no_ref) head_.prefetch_chunk(r);
@@ -111,9 +109,10 @@ expected<write_result> shard_engine::write(std::span<const series_write> batch) 
     size_t rejected = 0;
     for (const auto& s : w.samples) {
       auto outcome = head_.append(*ref, s.t, s.v);
-      if (outcome.stored)
+      if (outcome.stored) {
         accepted_.push_back({*ref, s.t, s.v});
-      else if (outcome.reject && !rejected++)
+        result.oldest_accepted = std::min(result.oldest_accepted, s.t);
+      } else if (outcome.reject && !rejected++)
         first_reject = outcome.reject;
     }
     if (rejected) {

@@ -13,8 +13,8 @@
 // Persistence: chunks the head cuts are written to the catalog as tier 0
 // blocks as they are (storage/chunk/codec.hpp, wrap_head_chunk), so a burst
 // of cuts costs little more than the inserts; maintenance re-encodes them
-// compactly when it merges a series' blocks. flush() cuts every open chunk, persists, then checkpoints
-// the WAL (the live series only) and deletes the segments it covers.
+// compactly when it merges a series' blocks. flush() cuts every open chunk, persists, then
+// checkpoints the WAL (the live series only) and deletes the segments it covers.
 //
 // Open: the catalog is opened, the WAL replayed into the head (series
 // records restore series under their ids, samples are re-appended).
@@ -122,6 +122,9 @@ struct write_result {
   /// where the series could not be stored); refs are never reused.
   std::vector<uint32_t> refs;
   uint64_t wal_position = 0;  ///< durable once the WAL reaches it
+  /// The oldest timestamp among the samples stored (max_time: none), so
+  /// caches of query results learn of writes into the past.
+  timestamp oldest_accepted = max_time;
 };
 
 /// A selected series with its data in the requested range, oldest first:
@@ -233,7 +236,7 @@ class shard_engine {
   uint32_t last_checkpoint_ = 0;  // segment the newest checkpoint covers
   std::vector<std::string> startup_issues_;
   uint64_t replay_dropped_ = 0;
-  std::vector<bool> cataloged_;  // by ref: series known to be in the catalog
+  std::vector<bool> cataloged_;                    // by ref: series known to be in the catalog
   std::optional<timestamp> last_checkpoint_time_;  // by maintain()'s clock
   // Reused between writes to avoid allocating per batch.
   std::vector<wal::series_entry> new_series_;

@@ -366,10 +366,18 @@ TEST_CASE("the query section bounds PromQL queries", "[config]") {
   CHECK(cfg->query.max_samples == 1000);
   CHECK(cfg->query.max_series == 10);
   CHECK(cfg->query.lookback_delta == 1min);
-  CHECK(problems("query: {timeout: 0s, max_samples: -1}\n") ==
+  CHECK(cfg->query.cache_max_bytes == 128 << 20);
+  CHECK(cfg->query.cache_freshness == 5min);
+  cfg = load_string("query: {cache_max_bytes: 0, cache_freshness: 90s}\n", "test.yaml");
+  REQUIRE(cfg);
+  CHECK(cfg->query.cache_max_bytes == 0);
+  CHECK(cfg->query.cache_freshness == 90s);
+  CHECK(problems("query: {timeout: 0s, max_samples: -1, cache_freshness: 0s}\n") ==
         std::vector<std::string>{
             "test.yaml:1:18: query.timeout: expected a duration greater than 0, got \"0s\"",
-            "test.yaml:1:35: query.max_samples: expected an integer >= 0, got \"-1\""});
+            "test.yaml:1:35: query.max_samples: expected an integer >= 0, got \"-1\"",
+            "test.yaml:1:56: query.cache_freshness: expected a duration greater than 0, got "
+            "\"0s\""});
 }
 
 TEST_CASE("the query section enables Prometheus's PromQL features by name", "[config]") {

@@ -191,3 +191,61 @@ def test_experimental_functions_need_the_feature_enabled(start_vigild):
     assert len(json.loads(body)["data"]["result"]) == 2
     status, _, body = v.get(f"/api/v1/format_query?query={q}")
     assert status == 200 and json.loads(body)["data"] == "limitk(2, requests_total)", body
+
+
+def test_range_query_cache_stays_correct_while_data_arrives(start_vigild):
+    v = start_vigild(config=CONFIG + "query: {cache_freshness: 4m}\n")
+    now = int(time.time())
+    step = 15
+    first = now - 3600
+
+    def push(seq, series):
+        body = msgpack.packb(["write", seq, series])
+        status, _, data = v.post("/api/v1/push", body=body, raw=True,
+                                 headers={"Content-Type": "application/msgpack"})
+        assert status == 200, data
+        ack = msgpack.unpackb(data)
+        assert ack[3] == [], ack
+
+    def gauges(job, start, stop):
+        ts = list(range(start, stop + 1, step))
+        return [[{"__name__": "temperature", "job": job, "instance": f"i{i}"},
+                 [t * 1000 for t in ts], [float((t // step) % 17 + i) for t in ts]]
+                for i in range(3)]
+
+    def ask(nocache=False):
+        query = urllib.parse.urlencode({"query": "sum by (job) (temperature)",
+                                        "start": first, "end": now, "step": step,
+                                        **({"nocache": 1} if nocache else {})})
+        status, _, body = v.get(f"/api/v1/query_range?{query}")
+        assert status == 200, body
+        return {r["metric"]["job"]: r["values"] for r in json.loads(body)["data"]["result"]}
+
+    def requests(result):
+        _, _, text = v.get("/metrics")
+        line = f'vigil_query_cache_requests_total{{result="{result}"}} '
+        return sum(float(l[len(line):]) for l in text.splitlines() if l.startswith(line))
+
+    # A sender three minutes behind the clock, then catching up.
+    push(1, gauges("api", first - 600, now - 180))
+    cached = ask()
+    assert cached == ask(nocache=True)
+    assert ask() == cached
+    assert requests("miss") == 1 and requests("partial") == 1
+
+    push(2, gauges("api", now - 165, now))
+    fresh = ask()
+    assert fresh == ask(nocache=True)
+    assert fresh["api"][-1][0] == now and fresh != cached  # the newest steps were evaluated
+
+    # Backfill into the cached window: entries it touches are dropped.
+    push(3, gauges("batch", first, now - 1800))
+    _, _, text = v.get("/metrics")
+    assert "vigil_query_cache_invalidations_total 1" in text, text
+    backfilled = ask()
+    assert "batch" in backfilled and backfilled == ask(nocache=True)
+
+    status, _, body = v.get("/api/v1/query_range?query=up&start=1&end=2&step=1&nocache=yes")
+    doc = json.loads(body)
+    assert status == 400 and doc["error"] == \
+        'invalid parameter "nocache": expected 0, 1, false or true, got "yes"', doc

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <filesystem>
 
-#include "tests/support/temp_dir.hpp"
 #include "tests/support/sample_lists.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace vigil;
 using namespace std::chrono_literals;
@@ -111,6 +111,7 @@ TEST_CASE("rejected samples and refused series are reported per series index", "
                                                  {series("b"), {{0, 1}}}});
   REQUIRE(r);
   CHECK(r->accepted == 1);
+  CHECK(r->oldest_accepted == 3000);  // rejected samples do not count
   REQUIRE(r->issues.size() == 2);
   CHECK(r->issues[0].series_index == 0);
   CHECK(r->issues[0].code == "out_of_order");
@@ -130,8 +131,12 @@ TEST_CASE("an identical retry of a batch is stored once", "[shard]") {
   auto e = shard_engine::open(posix_file_system(), opts);
   REQUIRE(e);
   std::vector<series_write> batch{{series("a"), ramp(0, 5)}};
-  CHECK((*e)->write(batch)->accepted == 5);
-  CHECK((*e)->write(batch)->accepted == 0);
+  auto first = (*e)->write(batch);
+  CHECK(first->accepted == 5);
+  CHECK(first->oldest_accepted == 0);
+  auto again = (*e)->write(batch);
+  CHECK(again->accepted == 0);
+  CHECK(again->oldest_accepted == max_time);
   CHECK((*e)->write(batch)->issues.empty());
   CHECK(select_all(**e)[0].samples.size() == 5);
 }
