@@ -11,7 +11,6 @@ reports in /api/v1/status/tsdb. Everything listens on 127.0.0.1.
 import argparse
 import http.server
 import json
-import os
 import shutil
 import subprocess
 import tempfile

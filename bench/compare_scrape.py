@@ -27,7 +27,6 @@ maximum. Every process started here is stopped at the end, on error too.
       --targets 100,200,300 [--systems vigil,prometheus,victoria-metrics]
 """
 import argparse
-import ctypes
 import json
 import os
 import shutil
@@ -36,9 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-from proc_util import free_port, rss_bytes
+from proc_util import free_port, http, procs, rss_bytes
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SYSTEMS = ("prometheus", "victoria-metrics", "vigil")
@@ -46,11 +44,6 @@ SYSTEMS = ("prometheus", "victoria-metrics", "vigil")
 STORED = {"prometheus": "prometheus_tsdb_head_samples_appended_total",
           "victoria-metrics": 'vm_rows_inserted_total{type="promscrape"}',
           "vigil": "vigil_shard_samples_appended_total"}
-
-
-def die_with_parent():
-    # Children get SIGTERM if this script dies without cleaning up (kill -9).
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def cpu_seconds(pid):
@@ -66,11 +59,6 @@ def machine_busy_seconds():
     return (sum(cpu[:8]) - cpu[3] - cpu[4]) / CLK_TCK
 
 
-def http(url, data=None, timeout=10):
-    with urllib.request.urlopen(url, data=data, timeout=timeout) as r:
-        return r.read().decode()
-
-
 def stored_total(system, port):
     """The system's own count of appended samples, summed over label sets."""
     name = STORED[system]
@@ -79,33 +67,6 @@ def stored_total(system, port):
         if line.startswith(name) and line[len(name)] in " {":
             total += float(line.rsplit(" ", 1)[1])
     return total
-
-
-class procs:
-    """Processes started here; stop() ends them all, politely first."""
-
-    def __init__(self):
-        self.running = []
-
-    def start(self, args, log, stdout=None):
-        p = subprocess.Popen(args, stdout=stdout or log, stderr=log, preexec_fn=die_with_parent)
-        self.running.append(p)
-        return p
-
-    def stop(self, p):
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-        if p in self.running:
-            self.running.remove(p)
-
-    def stop_all(self):
-        for p in reversed(list(self.running)):
-            self.stop(p)
 
 
 def scrape_section(ports, interval):

@@ -4,7 +4,11 @@
 // bench/compare_disk.sh runs it beside Prometheus and VictoriaMetrics on the
 // same data.
 //
-//   store_bytes DATASET_DIR OUT_DIR [--shards N]
+//   store_bytes DATASET_DIR OUT_DIR [--shards N] [--serve]
+//
+// --serve stops once maintenance has run, leaving OUT_DIR as vigild's data
+// directory would be after it (rollups kept, no VACUUM), for benchmarks that
+// query it (bench/compare_query.py).
 
 #include <cstdio>
 #include <filesystem>
@@ -37,12 +41,23 @@ int fail(const error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::cerr << "usage: store_bytes DATASET_DIR OUT_DIR [--shards N]\n";
+  size_t shards = 2;
+  bool serve = false;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--shards" && i + 1 < argc)
+      shards = std::stoul(argv[++i]);
+    else if (arg == "--serve")
+      serve = true;
+    else
+      paths.push_back(arg);
+  }
+  if (paths.size() != 2 || shards == 0) {
+    std::cerr << "usage: store_bytes DATASET_DIR OUT_DIR [--shards N] [--serve]\n";
     return 2;
   }
-  const std::string dataset = argv[1], out = argv[2];
-  const size_t shards = argc >= 5 && std::string{argv[3]} == "--shards" ? std::stoul(argv[4]) : 2;
+  const std::string dataset = paths[0], out = paths[1];
   std::filesystem::remove_all(out);
   std::filesystem::create_directories(out);
   std::vector<std::unique_ptr<shard_engine>> engines;
@@ -92,6 +107,9 @@ int main(int argc, char** argv) {
     if (auto err = e->close()) return fail(*err);
   }
   engines.clear();
+  std::printf("series %llu, samples %llu\n", (unsigned long long)series,
+              (unsigned long long)samples);
+  if (serve) return 0;
   // Pages freed by merged blocks are reused by later writes; count what a
   // store in steady state holds: once whole, once with raw data only (what
   // the peers hold).
@@ -108,8 +126,6 @@ int main(int argc, char** argv) {
   if (auto err = vacuum("DELETE FROM chunks WHERE tier > 0; VACUUM")) return fail(*err);
   const uint64_t raw_only = bytes_under(out);
   const auto per_sample = [&](double bytes) { return bytes / double(samples); };
-  std::printf("series %llu, samples %llu\n", (unsigned long long)series,
-              (unsigned long long)samples);
   const char* names[] = {"raw blocks", "minute rollups", "hour rollups"};
   for (size_t t = 0; t < tiers.size(); ++t)
     std::printf("%-15s %8lld blocks %12lld bytes  %.3f bytes/sample\n", names[t],

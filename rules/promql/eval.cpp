@@ -36,12 +36,13 @@ selected_series selected(stored_series s) {
 // before it. Empty when no rollup point ends in it, or when one is coarser
 // than the range (which cannot be split): functions then see each point's
 // last sample.
-std::vector<rollup::point> rollup_window(const selected_series& s, timestamp from, timestamp to,
+std::vector<rollup::point> rollup_window(selected_series& s, timestamp from, timestamp to,
                                          int64_t range) {
   const auto& r = s.rollups;
-  auto by_end = [](timestamp x, const rollup::point& p) { return x < p.t; };
-  auto first = std::upper_bound(r.begin(), r.end(), from, by_end);
-  auto last = std::upper_bound(first, r.end(), to, by_end);
+  s.rollup_hint = first_after(r, from, s.rollup_hint);
+  s.rollup_end_hint = first_after(r, to, std::max(s.rollup_hint, s.rollup_end_hint));
+  auto first = r.begin() + static_cast<ptrdiff_t>(s.rollup_hint);
+  auto last = r.begin() + static_cast<ptrdiff_t>(s.rollup_end_hint);
   const bool hours = first - r.begin() < static_cast<ptrdiff_t>(s.hours);
   if (first == last || range < ms(hours ? hour_resolution : minute_resolution)) return {};
   std::vector<rollup::point> out(first, last);
@@ -247,9 +248,11 @@ std::optional<error> evaluator::prefetch(const expr& e, timestamp min_t, timesta
   return std::nullopt;
 }
 
-const sample* newest_sample(const std::vector<sample>& samples, timestamp ref, duration lookback) {
-  auto it = std::upper_bound(samples.begin(), samples.end(), ref,
-                             [](timestamp x, const sample& smp) { return x < smp.t; });
+const sample* newest_sample(const std::vector<sample>& samples, timestamp ref, duration lookback,
+                            size_t* hint) {
+  const size_t after = first_after(samples, ref, hint ? *hint : 0);
+  if (hint) *hint = after;
+  auto it = samples.begin() + static_cast<ptrdiff_t>(after);
   if (it == samples.begin()) return nullptr;
   --it;
   return it->t <= ref - ms(lookback) || is_stale_marker(it->v) ? nullptr : &*it;
@@ -258,8 +261,8 @@ const sample* newest_sample(const std::vector<sample>& samples, timestamp ref, d
 vector_value evaluator::select_instant(const vector_selector& vs, const expr* node, timestamp t) {
   timestamp ref = at_time(vs.at, t) - offset_ms(vs);
   vector_value out;
-  for (const auto& s : data_[node])
-    if (const sample* smp = newest_sample(s.samples, ref, options_.lookback_delta))
+  for (auto& s : data_[node])
+    if (const sample* smp = newest_sample(s.samples, ref, options_.lookback_delta, &s.sample_hint))
       out.push_back(element{s.ls, smp->v, smp->t, false});
   return out;
 }
@@ -298,10 +301,14 @@ expected<windowed_matrix> evaluator::eval_matrix(const expr& e, timestamp t) {
   int64_t range = m.range_expr ? duration_ms(*m.range_expr) : ms(m.range);
   timestamp end = at_time(vs.at, t) - offset_ms(vs);
   windowed_matrix out{{}, {}, end - range, end, std::chrono::milliseconds{range}};
-  for (const auto& s : data_[m.selector.get()]) {
+  for (auto& s : data_[m.selector.get()]) {
     series_points sp{s.ls, {}, false};
-    for (const auto& smp : s.samples)
-      if (smp.t > end - range && smp.t <= end && !is_stale_marker(smp.v)) sp.points.push_back(smp);
+    s.sample_hint = first_after(s.samples, end - range, s.sample_hint);
+    s.window_hint = first_after(s.samples, end, std::max(s.sample_hint, s.window_hint));
+    auto first = s.samples.begin() + static_cast<ptrdiff_t>(s.sample_hint);
+    auto last = s.samples.begin() + static_cast<ptrdiff_t>(s.window_hint);
+    for (auto it = first; it != last; ++it)
+      if (!is_stale_marker(it->v)) sp.points.push_back(*it);
     auto points = s.rollups.empty() ? std::vector<rollup::point>{}
                                     : rollup_window(s, end - range, end, range);
     if (sp.points.empty() && points.empty()) continue;

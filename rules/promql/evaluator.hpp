@@ -7,6 +7,7 @@
 // eval_range_functions.cpp, eval_histogram.cpp, eval_info.cpp). Warnings
 // and infos are gathered for the whole query and handed out by `finish`.
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <optional>
@@ -26,7 +27,29 @@ struct selected_series {
   std::vector<sample> samples;
   std::vector<rollup::point> rollups;
   size_t hours = 0;
+  /// Where the previous step's searches ended (first_after), for the next.
+  size_t sample_hint = 0, window_hint = 0, rollup_hint = 0, rollup_end_hint = 0;
 };
+
+/// The index of the first element of `v` (sorted by .t) after `x`,
+/// galloping forward from `hint`, the previous step's answer a few elements
+/// back: a range query walks each series once in order. (Binary searching
+/// every series afresh at every step was dominated by cache misses.)
+template <class T>
+[[nodiscard]] size_t first_after(const std::vector<T>& v, timestamp x, size_t hint) {
+  if (hint > v.size() || (hint > 0 && v[hint - 1].t > x)) hint = 0;
+  size_t lo = hint, hi = hint, stride = 1;
+  while (hi < v.size() && v[hi].t <= x) {
+    lo = hi + 1;
+    hi += stride;
+    stride *= 2;
+  }
+  auto last = v.begin() + static_cast<ptrdiff_t>(std::min(hi, v.size()));
+  return static_cast<size_t>(
+      std::upper_bound(v.begin() + static_cast<ptrdiff_t>(lo), last, x,
+                       [](timestamp a, const T& e) { return a < e.t; }) -
+      v.begin());
+}
 
 /// A range vector together with the window it was read for, which rate()
 /// and friends extrapolate to.
@@ -53,8 +76,9 @@ struct windowed_matrix {
 [[nodiscard]] labels only_labels(const labels& ls, const std::vector<std::string>& names);
 /// The newest sample in (ref - lookback, ref], unless it is a staleness
 /// marker.
+/// `hint`, when given, is used and updated as first_after()'s.
 [[nodiscard]] const sample* newest_sample(const std::vector<sample>& samples, timestamp ref,
-                                          duration lookback);
+                                          duration lookback, size_t* hint = nullptr);
 
 /// The matchers info() selects its info series with (eval_info.cpp).
 [[nodiscard]] std::vector<index::matcher> info_matchers(const call& c);
