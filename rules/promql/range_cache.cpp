@@ -145,6 +145,9 @@ expected<matrix_value> range_cache::eval_range(const engine& eng, queryable& q, 
     uncacheable_.inc();
     return eng.eval_range(q, e, start, end, step, limits, notes);
   }
+  // The last step is the request's real end: an `end` between steps asks
+  // for nothing after the last one.
+  end = start + (end - start) / step_ms * step_ms;
   // The newest step that may be kept (start - step: none).
   const timestamp horizon = std::min(end, now - millis(options_.freshness));
   const timestamp keep_until =

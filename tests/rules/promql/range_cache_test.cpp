@@ -134,6 +134,14 @@ TEST_CASE("random windows over one entry answer what evaluation does", "[promql]
   CHECK(f.cache.read().entries == 1);
 }
 
+TEST_CASE("an end between two steps is answered from the cache", "[promql][range_cache]") {
+  fixture f;
+  f.ask("sum by (job) (rate(c[5m]))", 0, 100 * minute + 7'000, 130 * minute);
+  f.ask("sum by (job) (rate(c[5m]))", 0, 100 * minute + 7'000, 130 * minute);
+  CHECK(f.cache.read().hits == 1);
+  CHECK(f.cache.read().partial == 0);
+}
+
 TEST_CASE("the newest steps are evaluated afresh while data still arrives",
           "[promql][range_cache]") {
   memory_queryable data;
