@@ -72,8 +72,6 @@ metrics::registry& pick(metrics::registry* given, std::unique_ptr<metrics::regis
   return *own;
 }
 
-}  // namespace
-
 // topk, bottomk and limitk check a computed k once over all steps
 // (evaluator::finish), which evaluating some of the steps would skip.
 bool k_checked_over_all_steps(const aggregate& a) {
@@ -81,6 +79,8 @@ bool k_checked_over_all_steps(const aggregate& a) {
       a.op == aggregate_op::topk || a.op == aggregate_op::bottomk || a.op == aggregate_op::limitk;
   return takes_k && !a.param->is<number_literal>();
 }
+
+}  // namespace
 
 bool cacheable(const expr& e) {
   if (e.is<vector_selector>() && !shifted_only_back(e.as<vector_selector>())) return false;
@@ -226,6 +226,7 @@ void range_cache::store(const std::string& key, std::shared_ptr<entry> fresh, ui
   auto it = entries_.find(key);
   if (fresh->bytes > options_.max_bytes / 8) {
     if (it != entries_.end()) erase(it);
+    publish_size();
     return;
   }
   if (it == entries_.end()) {
@@ -242,8 +243,7 @@ void range_cache::store(const std::string& key, std::shared_ptr<entry> fresh, ui
     erase(entries_.find(recency_.back()));
     evictions_.inc();
   }
-  entries_gauge_.set(static_cast<double>(entries_.size()));
-  bytes_gauge_.set(static_cast<double>(bytes_));
+  publish_size();
 }
 
 void range_cache::erase(slot_map::iterator it) {
@@ -269,6 +269,10 @@ void range_cache::note_write(timestamp oldest, timestamp now) {
     it = next;
   }
   newest_held_ = newest;
+  publish_size();
+}
+
+void range_cache::publish_size() {
   entries_gauge_.set(static_cast<double>(entries_.size()));
   bytes_gauge_.set(static_cast<double>(bytes_));
 }

@@ -87,6 +87,8 @@ class range_cache {
   /// was read, then evicts down to max_bytes.
   void store(const std::string& key, std::shared_ptr<entry> fresh, uint64_t generation);
   void erase(slot_map::iterator it);
+  /// Sets the entries and bytes gauges; under the lock.
+  void publish_size();
 
   range_cache_options options_;
   std::unique_ptr<metrics::registry> own_registry_;  // when the caller gives none
